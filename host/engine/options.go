@@ -1,0 +1,59 @@
+package engine
+
+import (
+	"log/slog"
+
+	"github.com/decision-gate/dgw/host/evidence"
+	"github.com/decision-gate/dgw/host/scenario"
+)
+
+// MaxEvidenceBytes caps one evidence value (canonical JSON or raw bytes).
+const MaxEvidenceBytes = 1 << 20
+
+// AnchorRequirement is the anchor policy of one provider: results must carry
+// an anchor of this type whose JSON object value has every required field as
+// a string or number.
+type AnchorRequirement struct {
+	AnchorType     string   `json:"anchor_type"`
+	RequiredFields []string `json:"required_fields"`
+}
+
+// TrustPolicy sets the minimum trust lane evidence must reach.
+type TrustPolicy struct {
+	// MinLane is the default requirement (trust.min_lane).
+	MinLane evidence.TrustLane
+	// ProviderLane, when set, gives a provider's base requirement (for
+	// example dev-permissive mode lowers every provider but the exempt ones
+	// to asserted). Nil means MinLane for every provider.
+	ProviderLane func(providerID string) evidence.TrustLane
+}
+
+// Options configures an [Engine]. A nil *Options means the defaults.
+type Options struct {
+	// Trust is the trust-lane policy; the zero value requires verified.
+	Trust TrustPolicy
+	// Anchors maps provider ids to their anchor requirement.
+	Anchors map[string]AnchorRequirement
+	// Dispatch decides packet disclosure; nil means [PermitAll].
+	Dispatch DispatchPolicy
+	// DefineCheck, when set, runs on every spec at Define after the
+	// duplicate check and before structural validation (capability and
+	// strict comparator validation live there).
+	DefineCheck func(*scenario.Spec) error
+	// Logger receives debug and lifecycle logs; nil discards them.
+	Logger *slog.Logger
+}
+
+func (o *Options) withDefaults() Options {
+	var out Options
+	if o != nil {
+		out = *o
+	}
+	if out.Dispatch == nil {
+		out.Dispatch = PermitAll{}
+	}
+	if out.Logger == nil {
+		out.Logger = slog.New(slog.DiscardHandler)
+	}
+	return out
+}
