@@ -27,6 +27,9 @@ func (q *Query) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// StrictFields marks Query's UnmarshalJSON as field post-processing only.
+func (Query) StrictFields() {}
+
 // Context is what a provider is told about the run it serves. In a live run
 // it is filled from the run state and the current trigger.
 type Context struct {

@@ -108,6 +108,9 @@ func (c *Condition) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// StrictFields marks Condition's UnmarshalJSON as field post-processing only.
+func (Condition) StrictFields() {}
+
 // PacketSpec is a packet issued when a run enters the stage.
 type PacketSpec struct {
 	PacketID         string              `json:"packet_id"`

@@ -28,6 +28,8 @@ type state struct {
 }
 
 // member locates one `"key":value` pair of an object being canonicalised.
+// It holds offsets rather than slices so that moving members around while
+// sorting involves no pointers (and so no GC write barriers).
 type member struct {
 	keyStart, keyEnd int  // decoded key: doc[keyStart:keyEnd] or arena[...]
 	inArena          bool // whether the decoded key lives in arena
@@ -39,13 +41,11 @@ type member struct {
 func (s *state) skipWS() {
 	doc, i := s.doc, s.pos
 	for i < len(doc) {
-		switch doc[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			s.pos = i
-			return
+		c := doc[i]
+		if c > ' ' || (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+			break
 		}
+		i++
 	}
 	s.pos = i
 }

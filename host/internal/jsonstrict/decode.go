@@ -71,7 +71,13 @@ func Parse(data []byte) (any, error) {
 	return tree, nil
 }
 
+// Fielder marks a struct whose UnmarshalJSON only post-processes its
+// fields (for example folding null into absent): jsonstrict checks its fields
+// one by one, with their paths, as if it had no UnmarshalJSON.
+type Fielder interface{ StrictFields() }
+
 var (
+	fielderType         = reflect.TypeFor[Fielder]()
 	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 	rawMessageType      = reflect.TypeFor[json.RawMessage]()
@@ -91,7 +97,7 @@ func check(node any, t reflect.Type, path string, depth int) error {
 		}
 		return check(node, t.Elem(), path, depth)
 	}
-	if reflect.PointerTo(t).Implements(unmarshalerType) {
+	if reflect.PointerTo(t).Implements(unmarshalerType) && !t.Implements(fielderType) {
 		raw, err := json.Marshal(node)
 		if err != nil {
 			return &Error{Path: path, Msg: err.Error()}
