@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/decision-gate/dgw/host/evidence"
 	"github.com/decision-gate/dgw/host/internal/canonjson"
@@ -39,7 +40,8 @@ func ParseManifest(data []byte) (*Manifest, error) {
 // when the manifest cannot be read or parsed.
 //
 // Beyond the reference checks (file hashes, root hash, decision log,
-// anchors), Verify also requires that the manifest is canonical JSON, that
+// anchors), Verify also requires that the manifest is exactly the canonical
+// encoding of its own fields (no unknown or reformatted content), that
 // its artifact list matches its file-hash list, and that its ids and spec
 // hash agree with the artifacts, so a single changed byte in any
 // authenticated field is caught.
@@ -56,12 +58,17 @@ func Verify(ctx context.Context, src Source, manifestPath string) (*Report, *Man
 		return nil, nil, &ManifestError{manifestPath, err}
 	}
 	rep := verifyManifest(ctx, m, src)
+	for i, msg := range rep.Errors {
+		if !strings.Contains(msg, "artifacts/") {
+			rep.Errors[i] = msg + " (" + manifestPath + ")"
+		}
+	}
 	if m.ManifestVersion != ManifestVersion {
 		return rep, m, nil
 	}
 	var extra []string
-	if canon, err := canonjson.Transform(data); err != nil || !bytes.Equal(canon, data) {
-		extra = append(extra, fmt.Sprintf("%s: manifest is not canonical JSON", manifestPath))
+	if canon, err := canonjson.Marshal(m); err != nil || !bytes.Equal(canon, data) {
+		extra = append(extra, fmt.Sprintf("%s: manifest is not the canonical encoding of its fields (unknown, missing or reformatted content)", manifestPath))
 	}
 	extra = append(extra, crossCheck(ctx, m, src, manifestPath)...)
 	if len(extra) > 0 {

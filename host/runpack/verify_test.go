@@ -175,7 +175,7 @@ func TestVerifyMissingAndHostileFiles(t *testing.T) {
 		data := strings.Replace(string(testutil.ReadFile(t, p)), `"manifest_version":"v1"`, `"manifest_version":"v9"`, 1)
 		os.WriteFile(p, []byte(data), 0o644)
 		rep, _, err := runpack.Verify(ctx, runpack.Dir{Root: dir}, "manifest.json")
-		if err != nil || rep.Passed() || rep.CheckedFiles != 0 || rep.Errors[0] != "unsupported manifest version: v9" {
+		if err != nil || rep.Passed() || rep.CheckedFiles != 0 || !strings.HasPrefix(rep.Errors[0], "unsupported manifest version: v9") {
 			t.Fatalf("err=%v rep=%+v", err, rep)
 		}
 	})

@@ -231,3 +231,8 @@ func (d DispatchTarget) ID() string {
 	}
 	return d.Target
 }
+
+// Key returns the key of the run the config starts.
+func (c *RunConfig) Key() RunKey {
+	return RunKey{TenantID: c.TenantID, NamespaceID: c.NamespaceID, RunID: c.RunID}
+}

@@ -36,15 +36,14 @@ func Transform(doc []byte) ([]byte, error) {
 // calls makes canonicalisation allocation-free in steady state.
 //
 // doc must not share memory with the spare capacity of dst. On error
-// AppendTransform returns dst truncated to its original length (bytes past
-// that length may have been overwritten) and an error as for [Transform].
+// AppendTransform returns dst unchanged (although bytes in its spare
+// capacity may have been overwritten) and an error as for [Transform].
 func AppendTransform(dst, doc []byte) ([]byte, error) {
 	s := statePool.Get().(*state)
-	base := len(dst)
 	out, err := s.run(dst, doc)
 	s.release()
 	if err != nil {
-		return out[:base], err
+		return dst, err
 	}
 	return out, nil
 }
@@ -104,21 +103,21 @@ var statePool = sync.Pool{New: func() any { return new(state) }}
 
 // run canonicalises doc, appending to dst.
 func (s *state) run(dst, doc []byte) ([]byte, error) {
-	s.doc, s.out, s.pos, s.depth = doc, dst, 0, 0
+	s.doc, s.pos, s.depth = doc, 0, 0
 	s.skipWS()
-	err := s.value()
+	out, err := s.value(dst)
 	if err == nil {
 		s.skipWS()
 		if s.pos < len(doc) {
 			err = unexpected(doc, s.pos, "end of input after top-level value")
 		}
 	}
-	return s.out, err
+	return out, err
 }
 
 // release drops references to caller memory and returns s to the pool.
 func (s *state) release() {
-	s.doc, s.out = nil, nil
+	s.doc = nil
 	s.members = s.members[:0]
 	s.arena = s.arena[:0]
 	s.scratch = s.scratch[:0]

@@ -13,13 +13,14 @@ const (
 	minInt64Digits  = "9223372036854775808"
 )
 
-// number canonicalises the number literal starting at s.pos.
+// number appends the canonical form of the number literal starting at
+// s.pos.
 //
 // Following serde_json's Number, a literal without fraction or exponent
 // whose value fits u64 (or i64 when negative) is an integer and is copied
 // exactly; "-0" becomes "0". Any other literal is parsed as float64 with
 // round-to-nearest and printed the way ECMAScript prints a Number.
-func (s *state) number() error {
+func (s *state) number(out []byte) ([]byte, error) {
 	doc := s.doc
 	start, i := s.pos, s.pos
 	neg := i < len(doc) && doc[i] == '-'
@@ -31,7 +32,7 @@ func (s *state) number() error {
 	case i < len(doc) && doc[i] == '0':
 		i++
 		if i < len(doc) && isDigit(doc[i]) {
-			return syntaxErr(intStart, "leading zero in number")
+			return out, syntaxErr(intStart, "leading zero in number")
 		}
 	case i < len(doc) && doc[i] >= '1' && doc[i] <= '9':
 		i++
@@ -39,14 +40,14 @@ func (s *state) number() error {
 			i++
 		}
 	default:
-		return unexpected(doc, i, "digit in number")
+		return out, unexpected(doc, i, "digit in number")
 	}
 	intEnd := i
 	float := false
 	if i < len(doc) && doc[i] == '.' {
 		i++
 		if i >= len(doc) || !isDigit(doc[i]) {
-			return unexpected(doc, i, "digit after decimal point")
+			return out, unexpected(doc, i, "digit after decimal point")
 		}
 		for i < len(doc) && isDigit(doc[i]) {
 			i++
@@ -59,7 +60,7 @@ func (s *state) number() error {
 			i++
 		}
 		if i >= len(doc) || !isDigit(doc[i]) {
-			return unexpected(doc, i, "digit in exponent")
+			return out, unexpected(doc, i, "digit in exponent")
 		}
 		for i < len(doc) && isDigit(doc[i]) {
 			i++
@@ -70,18 +71,15 @@ func (s *state) number() error {
 	lit := doc[start:i]
 	if !float && fitsInteger(doc[intStart:intEnd], neg) {
 		if neg && intEnd-intStart == 1 && doc[intStart] == '0' {
-			s.out = append(s.out, '0')
-			return nil
+			return append(out, '0'), nil
 		}
-		s.out = append(s.out, lit...)
-		return nil
+		return append(out, lit...), nil
 	}
 	f, err := strconv.ParseFloat(string(lit), 64)
 	if err != nil || math.IsInf(f, 0) {
-		return &Error{Offset: start, Reason: "number " + clip(lit) + " overflows float64", Kind: ErrNumberRange}
+		return out, &Error{Offset: start, Reason: "number " + clip(lit) + " overflows float64", Kind: ErrNumberRange}
 	}
-	s.out = appendNumber(s.out, f)
-	return nil
+	return appendNumber(out, f), nil
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

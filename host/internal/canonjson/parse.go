@@ -6,12 +6,17 @@ import (
 )
 
 // state is one canonicalisation in progress. The parser is a recursive
-// descent over doc that appends canonical bytes to out as it goes; only
-// object members are remembered (as offsets, in members) so that each
-// object can be put into key order once its closing brace is reached.
+// descent over doc that appends canonical bytes to an output slice as it
+// goes; only object members are remembered (as offsets, in members) so
+// that each object can be put into key order once its closing brace is
+// reached.
+//
+// The output slice is passed to and returned from every parse method
+// instead of living in state: a slice header held on the stack can be
+// updated without GC write barriers, which otherwise cost a fifth of the
+// run time whenever a collection is in progress.
 type state struct {
 	doc   []byte // input document
-	out   []byte // canonical output so far
 	pos   int    // next unread byte of doc
 	depth int    // current array/object nesting
 
@@ -50,45 +55,50 @@ func (s *state) skipWS() {
 	s.pos = i
 }
 
-// value canonicalises the value starting at s.pos, which is not
-// whitespace.
-func (s *state) value() error {
-	if s.pos >= len(s.doc) {
-		return unexpected(s.doc, s.pos, "value")
+// next returns the byte at s.pos, or 0 at the end of the input (0 is never
+// valid where next is used).
+func (s *state) next() byte {
+	if s.pos < len(s.doc) {
+		return s.doc[s.pos]
 	}
-	switch c := s.doc[s.pos]; c {
+	return 0
+}
+
+// value appends the canonical form of the value starting at s.pos, which
+// is not whitespace.
+func (s *state) value(out []byte) ([]byte, error) {
+	switch c := s.next(); c {
 	case '{':
-		return s.object()
+		return s.object(out)
 	case '[':
-		return s.array()
+		return s.array(out)
 	case '"':
-		_, err := s.str()
-		return err
+		out, _, err := s.str(out)
+		return out, err
 	case 't':
-		return s.literal("true")
+		return s.literal(out, "true")
 	case 'f':
-		return s.literal("false")
+		return s.literal(out, "false")
 	case 'n':
-		return s.literal("null")
+		return s.literal(out, "null")
 	default:
 		if c == '-' || (c >= '0' && c <= '9') {
-			return s.number()
+			return s.number(out)
 		}
-		return unexpected(s.doc, s.pos, "value")
+		return out, unexpected(s.doc, s.pos, "value")
 	}
 }
 
 // literal consumes the keyword lit, which starts at s.pos.
-func (s *state) literal(lit string) error {
+func (s *state) literal(out []byte, lit string) ([]byte, error) {
 	doc, i := s.doc, s.pos
 	for k := 0; k < len(lit); k++ {
 		if i+k >= len(doc) || doc[i+k] != lit[k] {
-			return unexpected(doc, i+k, "literal "+lit)
+			return out, unexpected(doc, i+k, "literal "+lit)
 		}
 	}
 	s.pos = i + len(lit)
-	s.out = append(s.out, lit...)
-	return nil
+	return append(out, lit...), nil
 }
 
 // enter increments the nesting depth for the container opening at s.pos.
@@ -104,125 +114,122 @@ func (s *state) enter() error {
 	return nil
 }
 
-// array canonicalises the array whose '[' is at s.pos.
-func (s *state) array() error {
+// array appends the canonical form of the array whose '[' is at s.pos.
+func (s *state) array(out []byte) ([]byte, error) {
 	if err := s.enter(); err != nil {
-		return err
+		return out, err
 	}
 	s.pos++
-	s.out = append(s.out, '[')
+	out = append(out, '[')
 	s.skipWS()
-	if s.pos < len(s.doc) && s.doc[s.pos] == ']' {
+	if s.next() == ']' {
 		s.pos++
-		s.out = append(s.out, ']')
 		s.depth--
-		return nil
+		return append(out, ']'), nil
 	}
 	for {
-		if err := s.value(); err != nil {
-			return err
+		var err error
+		if out, err = s.value(out); err != nil {
+			return out, err
 		}
 		s.skipWS()
-		if s.pos >= len(s.doc) {
-			return unexpected(s.doc, s.pos, "',' or ']' after array element")
-		}
-		switch s.doc[s.pos] {
+		switch s.next() {
 		case ',':
 			s.pos++
-			s.out = append(s.out, ',')
+			out = append(out, ',')
 			s.skipWS()
 		case ']':
 			s.pos++
-			s.out = append(s.out, ']')
 			s.depth--
-			return nil
+			return append(out, ']'), nil
 		default:
-			return unexpected(s.doc, s.pos, "',' or ']' after array element")
+			return out, unexpected(s.doc, s.pos, "',' or ']' after array element")
 		}
 	}
 }
 
-// object canonicalises the object whose '{' is at s.pos. Members are
-// written in input order; if they turn out not to be in canonical order
-// the object's bytes are reordered in place before the '}' is written.
-func (s *state) object() error {
+// object appends the canonical form of the object whose '{' is at s.pos.
+// Members are written in input order; if they turn out not to be in
+// canonical order the object's bytes are reordered in place before the
+// '}' is written.
+func (s *state) object(out []byte) ([]byte, error) {
 	if err := s.enter(); err != nil {
-		return err
+		return out, err
 	}
 	s.pos++
-	s.out = append(s.out, '{')
+	out = append(out, '{')
 	s.skipWS()
-	if s.pos < len(s.doc) && s.doc[s.pos] == '}' {
+	if s.next() == '}' {
 		s.pos++
-		s.out = append(s.out, '}')
 		s.depth--
-		return nil
+		return append(out, '}'), nil
 	}
-	body := len(s.out)
+	body := len(out)
 	base := len(s.members)
 	arenaMark := len(s.arena)
 	sorted := true
 	for {
-		if s.pos >= len(s.doc) || s.doc[s.pos] != '"' {
-			return unexpected(s.doc, s.pos, "string for object key")
+		if s.next() != '"' {
+			return out, unexpected(s.doc, s.pos, "string for object key")
 		}
-		m := member{off: s.pos, outStart: len(s.out)}
-		escaped, err := s.str()
-		if err != nil {
-			return err
+		m := member{off: s.pos, outStart: len(out)}
+		var escaped bool
+		var err error
+		if out, escaped, err = s.str(out); err != nil {
+			return out, err
 		}
 		if escaped {
 			// The canonical key uses only simple escapes; decode that.
 			m.inArena = true
 			m.keyStart = len(s.arena)
-			s.arena = unescapeCanonical(s.arena, s.out[m.outStart+1:len(s.out)-1])
+			s.arena = unescapeCanonical(s.arena, out[m.outStart+1:len(out)-1])
 			m.keyEnd = len(s.arena)
 		} else {
 			m.keyStart, m.keyEnd = m.off+1, s.pos-1
 		}
 		s.skipWS()
-		if s.pos >= len(s.doc) || s.doc[s.pos] != ':' {
-			return unexpected(s.doc, s.pos, "':' after object key")
+		if s.next() != ':' {
+			return out, unexpected(s.doc, s.pos, "':' after object key")
 		}
 		s.pos++
-		s.out = append(s.out, ':')
+		out = append(out, ':')
 		s.skipWS()
-		if err := s.value(); err != nil {
-			return err
+		if out, err = s.value(out); err != nil {
+			return out, err
 		}
-		m.outEnd = len(s.out)
+		m.outEnd = len(out)
 		if n := len(s.members); n > base {
 			switch c := compareUTF16(s.key(&s.members[n-1]), s.key(&m)); {
 			case c == 0:
-				return s.duplicate(m.off)
+				return out, s.duplicate(m.off)
 			case c > 0:
 				sorted = false
 			}
 		}
 		s.members = append(s.members, m)
 		s.skipWS()
-		if s.pos < len(s.doc) && s.doc[s.pos] == ',' {
+		c := s.next()
+		if c == ',' {
 			s.pos++
-			s.out = append(s.out, ',')
+			out = append(out, ',')
 			s.skipWS()
 			continue
 		}
-		if s.pos < len(s.doc) && s.doc[s.pos] == '}' {
+		if c == '}' {
 			break
 		}
-		return unexpected(s.doc, s.pos, "',' or '}' after object member")
+		return out, unexpected(s.doc, s.pos, "',' or '}' after object member")
 	}
 	if !sorted {
-		if err := s.reorder(base, body); err != nil {
-			return err
+		if err := s.reorder(out, base, body); err != nil {
+			return out, err
 		}
 	}
 	s.members = s.members[:base]
 	s.arena = s.arena[:arenaMark]
 	s.pos++
-	s.out = append(s.out, '}')
 	s.depth--
-	return nil
+	return append(out, '}'), nil
 }
 
 // duplicate reports the key at off as a repeated key.

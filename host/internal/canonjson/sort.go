@@ -11,9 +11,9 @@ func (s *state) key(m *member) []byte {
 }
 
 // reorder sorts the members members[base:] of the object whose canonical
-// body (the bytes after '{') starts at out[body], rejects duplicate keys,
-// and rewrites the body in sorted order.
-func (s *state) reorder(base, body int) error {
+// body (the bytes after '{') is out[body:], rejects duplicate keys, and
+// rewrites the body in place in sorted order.
+func (s *state) reorder(out []byte, base, body int) error {
 	ms := s.members[base:]
 	if len(ms) <= insertionSortMax {
 		// Insertion sort: objects are small and often nearly sorted.
@@ -36,13 +36,17 @@ func (s *state) reorder(base, body int) error {
 			return s.duplicate(max(ms[i-1].off, ms[i].off))
 		}
 	}
-	s.scratch = append(s.scratch[:0], s.out[body:]...)
-	s.out = s.out[:body]
+	scratch := append(s.scratch[:0], out[body:]...)
+	if cap(scratch) != cap(s.scratch) {
+		s.scratch = scratch // store the pointer only when it changed
+	}
+	w := body
 	for i := range ms {
 		if i > 0 {
-			s.out = append(s.out, ',')
+			out[w] = ','
+			w++
 		}
-		s.out = append(s.out, s.scratch[ms[i].outStart-body:ms[i].outEnd-body]...)
+		w += copy(out[w:], scratch[ms[i].outStart-body:ms[i].outEnd-body])
 	}
 	return nil
 }

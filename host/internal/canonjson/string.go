@@ -18,15 +18,16 @@ var plain = func() (t [256]bool) {
 
 const hexDigits = "0123456789abcdef"
 
-// str canonicalises the string whose opening quote is at s.pos and reports
-// whether the input spelled any character with an escape sequence.
+// str appends the canonical form of the string whose opening quote is at
+// s.pos and reports whether the input spelled any character with an
+// escape sequence.
 //
 // The input must be RFC 8259 text in valid UTF-8: control characters must
 // be escaped, and \u escapes must not leave a surrogate unpaired. The
 // output escapes only what RFC 8785 requires and writes every other
 // character as raw UTF-8.
-func (s *state) str() (bool, error) {
-	doc, out := s.doc, s.out
+func (s *state) str(out []byte) ([]byte, bool, error) {
+	doc := s.doc
 	start := s.pos
 	out = append(out, '"')
 	escaped := false
@@ -36,27 +37,26 @@ func (s *state) str() (bool, error) {
 		out = append(out, doc[i:j]...)
 		i = j
 		if i >= len(doc) {
-			return false, syntaxErr(start, "unterminated string")
+			return out, false, syntaxErr(start, "unterminated string")
 		}
 		switch c := doc[i]; {
 		case c == '"':
-			s.out = append(out, '"')
 			s.pos = i + 1
-			return escaped, nil
+			return append(out, '"'), escaped, nil
 		case c == '\\':
 			r, next, err := decodeEscape(doc, i)
 			if err != nil {
-				return false, err
+				return out, false, err
 			}
 			out = appendChar(out, r)
 			escaped = true
 			i = next
 		case c < 0x20:
-			return false, syntaxErr(i, "control character "+quoteByte(c)+" in string must be escaped")
+			return out, false, syntaxErr(i, "control character "+quoteByte(c)+" in string must be escaped")
 		default:
 			r, size := utf8.DecodeRune(doc[i:])
 			if r == utf8.RuneError && size <= 1 {
-				return false, syntaxErr(i, "invalid UTF-8 in string")
+				return out, false, syntaxErr(i, "invalid UTF-8 in string")
 			}
 			out = append(out, doc[i:i+size]...)
 			i += size
