@@ -46,7 +46,7 @@ func strictErr(format string, args ...any) error {
 
 // CheckCondition applies the strict_core_v1 rules to one condition whose
 // evidence is described by schema (a check's result_schema, or the part of
-// a data shape found by [ConditionSchemas]). With opts.Strict false it
+// a data shape found by [ConditionSchemasFromShape]). With opts.Strict false it
 // returns nil at once. Otherwise, in order:
 //
 //  1. x-decision-gate.allowed_comparators, when present, must be a
@@ -192,7 +192,7 @@ func checkExpected(conditionID string, c evidence.Comparator, expected, schema j
 	return nil
 }
 
-// ConditionSchemas resolves the schemas a condition's asserted value must
+// ConditionSchemasFromShape resolves the schemas a condition's asserted value must
 // satisfy in a precheck data shape (the JSON Schema of the whole payload).
 // It returns one schema per variant of the data shape:
 //
@@ -212,7 +212,7 @@ func checkExpected(conditionID string, c evidence.Comparator, expected, schema j
 // ("schema allows untyped additionalProperties for condition X"), no
 // schema for the condition ("condition X missing from data shape schema"),
 // or a non-object variant with several conditions.
-func ConditionSchemas(shape json.RawMessage, conditionID string, conditionCount int) ([]json.RawMessage, error) {
+func ConditionSchemasFromShape(shape json.RawMessage, conditionID string, conditionCount int) ([]json.RawMessage, error) {
 	doc, err := decodeSchema(shape)
 	if err != nil {
 		return nil, &StrictError{Message: err.Error()}
@@ -238,17 +238,17 @@ func ConditionSchemas(shape json.RawMessage, conditionID string, conditionCount 
 
 // CheckShapeCondition is strict validation of one condition against a
 // precheck data shape: [CheckCondition] for each schema that
-// [ConditionSchemas] resolves. With opts.Strict false it returns nil.
+// [ConditionSchemasFromShape] resolves. With opts.Strict false it returns nil.
 //
 // # Errors
 //
-// As for [ConditionSchemas] and [CheckCondition].
+// As for [ConditionSchemasFromShape] and [CheckCondition].
 func CheckShapeCondition(conditionID string, conditionCount int, c evidence.Comparator, expected json.RawMessage,
 	shape json.RawMessage, opts Options, validate func(schema, instance json.RawMessage) error) error {
 	if !opts.Strict {
 		return nil
 	}
-	schemas, err := ConditionSchemas(shape, conditionID, conditionCount)
+	schemas, err := ConditionSchemasFromShape(shape, conditionID, conditionCount)
 	if err != nil {
 		return err
 	}

@@ -279,6 +279,9 @@ func (e *Engine) missingProviders(c *compiled) []string {
 }
 
 func storeErr(err error) error {
+	if err == nil {
+		return nil
+	}
 	code := errcode.Of(err)
 	if code == errcode.Internal {
 		code = errcode.Unavailable

@@ -94,3 +94,8 @@ func (t *Timestamp) UnmarshalJSON(data []byte) error {
 	}
 	return nil
 }
+
+// Equal reports whether two timestamps are the same instant on the same clock.
+func (t Timestamp) Equal(o Timestamp) bool {
+	return t.Kind == o.Kind && t.Millis == o.Millis && t.Counter == o.Counter
+}

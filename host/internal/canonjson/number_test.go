@@ -3,8 +3,11 @@ package canonjson
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 // rfc8785AppendixB is the number table of RFC 8785 Appendix B: IEEE 754
@@ -163,6 +166,50 @@ func TestAppendNumber(t *testing.T) {
 		back, err := strconv.ParseFloat(tc.want, 64)
 		if err != nil || back != tc.f {
 			t.Errorf("%s does not round-trip to %v", tc.want, tc.f)
+		}
+	}
+}
+
+// esNumberString is a second, independent statement of ECMAScript's
+// Number::toString for finite doubles: plain notation (via strconv's
+// shortest 'f' form) for magnitudes in [1e-6, 1e21), otherwise the
+// shortest 'e' form with the exponent's zero padding removed.
+func esNumberString(f float64) string {
+	if f == 0 {
+		return "0"
+	}
+	if a := math.Abs(f); a >= 1e-6 && a < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	s := strconv.FormatFloat(f, 'e', -1, 64)
+	mant, exp, _ := strings.Cut(s, "e")
+	sign, digits := exp[:1], strings.TrimLeft(exp[1:], "0")
+	return mant + "e" + sign + digits
+}
+
+func TestAppendNumber_random(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	for range 200_000 {
+		var f float64
+		switch r.IntN(3) {
+		case 0: // any bit pattern
+			f = math.Float64frombits(r.Uint64())
+		case 1: // around the notation thresholds
+			f = math.Pow(10, float64(r.IntN(60)-30)) * (1 + r.Float64())
+		default: // integers near 2^53..2^70
+			f = math.Ldexp(float64(r.Uint64()>>11), r.IntN(18))
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		got := string(appendNumber(nil, f))
+		if want := esNumberString(f); got != want {
+			t.Fatalf("appendNumber(%b) = %s, want %s", f, got, want)
+		}
+		if back, err := strconv.ParseFloat(got, 64); err != nil || back != f {
+			t.Fatalf("appendNumber(%b) = %s does not round-trip", f, got)
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package canonjson
 
 import (
+	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -132,5 +134,48 @@ func TestTransform_longStrings(t *testing.T) {
 	}
 	if string(got) != in {
 		t.Error("Transform changed a canonical long string")
+	}
+}
+
+func TestTransform_largeObject(t *testing.T) {
+	// More members than insertionSortMax, in reverse order, with keys from
+	// every UTF-8 length class so the sort.Sort path sees UTF-16 order.
+	var keys []string
+	for i := range 3 * insertionSortMax {
+		keys = append(keys, string([]rune{'a' + rune(i%26), []rune("é€\ufb33😀")[i%4], rune('0' + i/26)}))
+	}
+	var in strings.Builder
+	in.WriteString("{")
+	for i := len(keys) - 1; i >= 0; i-- {
+		if i != len(keys)-1 {
+			in.WriteString(",")
+		}
+		in.WriteString(`"` + keys[i] + `":` + strconv.Itoa(i))
+	}
+	in.WriteString("}")
+
+	order := slices.Clone(keys)
+	slices.SortFunc(order, utf16Less)
+	var want strings.Builder
+	want.WriteString("{")
+	for i, k := range order {
+		if i > 0 {
+			want.WriteString(",")
+		}
+		want.WriteString(`"` + k + `":` + strconv.Itoa(slices.Index(keys, k)))
+	}
+	want.WriteString("}")
+
+	got, err := Transform([]byte(in.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		t.Errorf("got  %s\nwant %s", got, want.String())
+	}
+
+	dup := strings.Replace(in.String(), "}", `,"`+keys[7]+`":0}`, 1)
+	if _, err := Transform([]byte(dup)); !errors.Is(err, ErrDuplicateKey) {
+		t.Errorf("duplicate in a large object: err = %v, want ErrDuplicateKey", err)
 	}
 }

@@ -1,0 +1,161 @@
+//go:build wasip1
+
+package sdk
+
+import (
+	"encoding/json"
+	"unsafe"
+
+	"github.com/decision-gate/dgw/abi"
+)
+
+// buffers keeps every buffer handed to the host alive until pv_free, keyed
+// by address. Go's garbage collector does not move memory, so an address
+// stays valid while its slice is referenced here. A module instance runs one
+// call at a time, so the map needs no lock.
+var buffers = map[uint32][]byte{}
+
+// maxAlloc bounds one pv_alloc; the host never asks for more than its
+// input limit.
+const maxAlloc = abi.MaxInputBytes * 4
+
+func addr(b []byte) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(b)) }
+
+// keep registers b as a live buffer and returns its address.
+func keep(b []byte) uint32 {
+	p := uint32(uintptr(addr(b)))
+	buffers[p] = b
+	return p
+}
+
+//go:wasmexport pv_abi_v1
+func pvABIv1() {}
+
+//go:wasmexport pv_alloc
+func pvAlloc(size uint32) uint32 {
+	if size > maxAlloc {
+		return 0
+	}
+	if size == 0 {
+		size = 1 // distinct address for every live buffer
+	}
+	return keep(make([]byte, size))
+}
+
+//go:wasmexport pv_free
+func pvFree(ptr uint32) { delete(buffers, ptr) }
+
+//go:wasmexport pv_describe
+func pvDescribe() uint64 { return export(describeJSON()) }
+
+//go:wasmexport pv_query
+func pvQuery(ptr, n uint32) uint64 {
+	in, ok := buffers[ptr]
+	if !ok || uint32(len(in)) < n {
+		return 0
+	}
+	return export(handleQuery(in[:n]))
+}
+
+func export(out []byte) uint64 {
+	if len(out) == 0 {
+		return 0
+	}
+	return abi.Pack(keep(out), uint32(len(out)))
+}
+
+//go:wasmimport dg_pv1 log
+func hostLog(level int32, msg unsafe.Pointer, msgLen uint32) int32
+
+//go:wasmimport dg_pv1 result_take
+func hostResultTake(out unsafe.Pointer, outCap uint32) int32
+
+//go:wasmimport dg_pv1 env_get
+func hostEnvGet(key unsafe.Pointer, keyLen uint32, out unsafe.Pointer, outCap uint32) int32
+
+//go:wasmimport dg_pv1 fs_read
+func hostFSRead(req unsafe.Pointer, reqLen uint32, out unsafe.Pointer, outCap uint32) int32
+
+//go:wasmimport dg_pv1 http_fetch
+func hostHTTPFetch(req unsafe.Pointer, reqLen uint32, out unsafe.Pointer, outCap uint32) int32
+
+// callOut calls a host function that writes into a caller buffer of
+// initial capacity size; when the answer does not fit, the host parked it
+// and result_take fetches it (the call itself is never repeated).
+func callOut(size int, call func(out unsafe.Pointer, outCap uint32) int32) ([]byte, abi.Status) {
+	buf := make([]byte, size)
+	n := call(addr(buf), uint32(len(buf)))
+	if n < 0 {
+		return nil, abi.Status(n)
+	}
+	if int(n) <= len(buf) {
+		return buf[:n], abi.StatusOK
+	}
+	buf = make([]byte, n)
+	m := hostResultTake(addr(buf), uint32(len(buf)))
+	if m < 0 {
+		return nil, abi.Status(m)
+	}
+	if int(m) > len(buf) {
+		return nil, abi.StatusInternal
+	}
+	return buf[:m], abi.StatusOK
+}
+
+// bytesArg returns a non-nil pointer for b, even when b is empty.
+func bytesArg(b []byte) (unsafe.Pointer, uint32) {
+	if len(b) == 0 {
+		b = make([]byte, 1)
+		return addr(b), 0
+	}
+	return addr(b), uint32(len(b))
+}
+
+func platformLog(level abi.LogLevel, msg string) {
+	p, n := bytesArg([]byte(msg))
+	hostLog(int32(level), p, n)
+}
+
+func platformEnvGet(key string) (string, bool, error) {
+	k, kn := bytesArg([]byte(key))
+	out, st := callOut(256, func(o unsafe.Pointer, c uint32) int32 { return hostEnvGet(k, kn, o, c) })
+	switch st {
+	case abi.StatusOK:
+		return string(out), true, nil
+	case abi.StatusNotFound:
+		return "", false, nil
+	}
+	return "", false, statusError(st)
+}
+
+func jsonCall(req any, size int, fn func(r unsafe.Pointer, rn uint32, o unsafe.Pointer, c uint32) int32) ([]byte, error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, ErrInvalid
+	}
+	if len(body) > abi.MaxHostRequestBytes {
+		return nil, ErrLimit
+	}
+	r, rn := bytesArg(body)
+	out, st := callOut(size, func(o unsafe.Pointer, c uint32) int32 { return fn(r, rn, o, c) })
+	if st != abi.StatusOK {
+		return nil, statusError(st)
+	}
+	return out, nil
+}
+
+func platformFSRead(req abi.FSReadRequest) (*File, error) {
+	out, err := jsonCall(req, 16<<10, hostFSRead)
+	if err != nil {
+		return nil, err
+	}
+	return decodeFSRead(out)
+}
+
+func platformHTTPFetch(req abi.HTTPFetchRequest) (*HTTPResponse, error) {
+	out, err := jsonCall(req, 16<<10, hostHTTPFetch)
+	if err != nil {
+		return nil, err
+	}
+	return decodeHTTPFetch(out)
+}
