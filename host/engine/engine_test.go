@@ -62,7 +62,9 @@ func stage(id string, adv scenario.AdvanceTo, gates ...scenario.Gate) scenario.S
 	return scenario.Stage{StageID: id, EntryPackets: []scenario.PacketSpec{}, Gates: gates, AdvanceTo: adv, OnTimeout: scenario.TimeoutFail}
 }
 
-func gate(id string, r scenario.Requirement) scenario.Gate { return scenario.Gate{GateID: id, Requirement: r} }
+func gate(id string, r scenario.Requirement) scenario.Gate {
+	return scenario.Gate{GateID: id, Requirement: r}
+}
 
 var (
 	linear   = scenario.AdvanceTo{Kind: scenario.AdvanceLinear}
