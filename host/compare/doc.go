@@ -2,7 +2,7 @@
 // against the strict comparator profile, exactly as the reference Decision
 // Gate server does.
 //
-// [Evaluate] turns one evidence value and one expected value into a
+// [Evaluate] turns one evidence value and one expected value into an
 // [evidence.TriState]; it is the engine's hot path. [CheckCondition] and
 // [CheckShapeCondition] apply strict validation (profile strict_core_v1)
 // when a scenario is defined or prechecked; [SchemaTypeClasses],
@@ -63,9 +63,10 @@
 //
 // # Dates and times
 //
-// RFC 3339 date-times follow the Rust time crate the reference uses: 'T'
-// and 'Z' may be lower case, the fraction may have any number of digits
-// (past nine they are ignored), offsets go up to ±23:59. A leap second
+// RFC 3339 date-times follow the Rust time crate (0.3.46) the reference
+// uses: any single byte may separate date and time ('T', 't', a space…),
+// 'Z' may be lower case, the fraction may have any number of digits (past
+// nine they are ignored), offsets go up to ±23:59. A leap second
 // (ss = 60) is accepted only at 23:59:60 UTC on the last day of a month
 // and stands for 23:59:59.999999999; elsewhere it makes the string not a
 // date-time. Plain dates split on '-' into three decimal fields (each with

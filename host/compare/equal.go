@@ -42,7 +42,9 @@ func jsonEqual(a, b value) bool {
 			}
 		}
 	case kindObject:
-		ma, mb := members(a.raw), members(b.raw)
+		// Small objects sort their members in place on the stack.
+		var sa, sb [8]member
+		ma, mb := members(a.raw, sa[:0]), members(b.raw, sb[:0])
 		if len(ma) != len(mb) {
 			return false
 		}

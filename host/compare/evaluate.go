@@ -121,6 +121,9 @@ func evalBytes(c evidence.Comparator, got []byte, e value) evidence.TriState {
 // otherwise (a type mismatch is False).
 func evalEquals(a, e value) evidence.TriState {
 	if a.kind == kindNumber && e.kind == kindNumber {
+		if bytes.Equal(a.raw, e.raw) {
+			return evidence.True // the same literal is the same decimal
+		}
 		na, ok1 := parseNumber(a.raw)
 		ne, ok2 := parseNumber(e.raw)
 		if !ok1 || !ok2 {

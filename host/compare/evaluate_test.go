@@ -99,6 +99,7 @@ func TestEvaluate_matrix(t *testing.T) {
 		{"datetime/later", jv(`"2024-01-01T10:00:00.5Z"`), `"2024-01-01T10:00:00Z"`, "FT TTFF FFTT FU UU TF"},
 		{"datetime/lowercase_t_z", jv(`"2024-01-01t09:00:00z"`), `"2024-01-01T10:00:00Z"`, "FT FFTT TTFF FU UU TF"},
 		{"datetime/negative_offset", jv(`"2023-12-31T23:30:00-01:00"`), `"2024-01-01T00:15:00Z"`, "FT TTFF FFTT FU UU TF"},
+		{"datetime/space_separator", jv(`"2024-01-01 10:00:00Z"`), `"2024-01-01T10:00:00Z"`, "FT FTFT FFTT FU UU TF"},
 		{"datetime/leap_second", jv(`"2016-12-31T23:59:60Z"`), `"2016-12-31T23:59:59.999999999Z"`, "FT FTFT TTFF FU UU TF"},
 		{"datetime/bad_leap_second", jv(`"2016-12-30T23:59:60Z"`), `"2016-12-31T00:00:00Z"`, "FT UUUU FFTT FU UU TF"},
 		{"datetime/in_set", jv(`"2024-01-01T10:00:00Z"`), `["2024-01-01T10:00:00Z"]`, "FT UUUU UUUU UT UU TF"},

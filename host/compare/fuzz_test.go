@@ -2,6 +2,7 @@ package compare
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/decision-gate/dgw/host/evidence"
@@ -10,7 +11,8 @@ import (
 // FuzzEvaluate checks that Evaluate never panics and stays consistent:
 // exists and not_exists are complementary and never Unknown, equals and
 // not_equals are never both True, and a JSON value the standard decoder
-// accepts always equals itself unless the reference would refuse it.
+// accepts always equals itself and its re-encoding, unless the reference
+// would refuse it.
 func FuzzEvaluate(f *testing.F) {
 	seeds := [][2]string{
 		{`true`, `true`}, {`200`, `200.0`}, {`"production"`, `"prod"`}, {`[1,2,3]`, `[3]`},
@@ -61,6 +63,21 @@ func FuzzEvaluate(f *testing.F) {
 			if got := Evaluate(evidence.DeepEquals, v, json.RawMessage(val)); got != evidence.True {
 				t.Fatalf("%s deep_equals itself: got %v", val, got)
 			}
+		}
+		// A re-encoding by encoding/json (other whitespace, escapes for
+		// <, > and &, sorted keys, duplicates dropped) is the same value.
+		dec := json.NewDecoder(strings.NewReader(val))
+		dec.UseNumber()
+		var doc any
+		if err := dec.Decode(&doc); err != nil {
+			return
+		}
+		again, err := json.Marshal(doc)
+		if err != nil {
+			return
+		}
+		if got := Evaluate(evidence.Equals, v, again); got != evidence.True {
+			t.Fatalf("%s equals its re-encoding %s: got %v", val, again, got)
 		}
 	})
 }

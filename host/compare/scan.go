@@ -367,11 +367,10 @@ type member struct {
 	val value
 }
 
-// members returns the members of a validated object value sorted by key.
-// A key that appears more than once keeps its last value, as serde_json's
-// map does.
-func members(obj []byte) []member {
-	var out []member
+// members appends the members of a validated object value to out, sorted
+// by key, and returns the result. A key that appears more than once keeps
+// its last value, as serde_json's map does.
+func members(obj []byte, out []member) []member {
 	i := skipSpace(obj, 1)
 	for i < len(obj) && obj[i] == '"' {
 		kend, kesc, _ := scanString(obj, i)

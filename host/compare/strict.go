@@ -38,6 +38,7 @@ type StrictError struct {
 	Message string
 }
 
+// Error returns the message.
 func (e *StrictError) Error() string { return e.Message }
 
 func strictErr(format string, args ...any) error {

@@ -22,13 +22,15 @@ func (a instant) cmp(b instant) int {
 }
 
 // parseRFC3339 parses an RFC 3339 date-time the way the reference (the Rust
-// `time` crate's Rfc3339 format) does:
+// `time` crate's Rfc3339 format, version 0.3.46) does:
 //
-//	YYYY-MM-DD ('T'|'t') hh:mm:ss [ '.' digit+ ] ( 'Z' | 'z' | ('+'|'-') hh:mm )
+//	YYYY-MM-DD <any one byte> hh:mm:ss [ '.' digit+ ] ( 'Z' | 'z' | ('+'|'-') hh:mm )
 //
-// Every field has exactly the digits shown; the fraction may be any length
-// and digits past the ninth are ignored (truncation). Offsets go up to
-// ±23:59. The date must exist and the time be at most 23:59:59.
+// Every field has exactly the digits shown. Since time 0.3.37 the byte
+// between date and time may be anything (usually 'T', 't' or a space). The
+// fraction may be any length; digits past the ninth are ignored
+// (truncation). Offsets go up to ±23:59. The date must exist and the time
+// be at most 23:59:59.
 //
 // A leap second (ss == 60) is accepted only where one can occur: at
 // 23:59:60 UTC (after applying the offset) on the last day of a month. It
@@ -45,7 +47,7 @@ func parseRFC3339(s []byte) (instant, bool) {
 	minute, ok5 := digits(s, 14, 2)
 	second, ok6 := digits(s, 17, 2)
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 ||
-		s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':' {
+		s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' {
 		return instant{}, false
 	}
 	i := 19

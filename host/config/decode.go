@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -80,13 +79,9 @@ func decode(data []byte) (*Config, []error) {
 	cfg.set = w.set
 	entries := rawTables(raw["providers"])
 	failed := false
-	fail := func(key string, err error) {
+	report := func(key, msg string) {
 		failed = true
-		if pe, ok := errors.AsType[*pathError](err); ok {
-			errs = append(errs, &FieldError{Key: key + pe.path, Msg: pe.msg})
-			return
-		}
-		errs = append(errs, fmt.Errorf("%s: %w", key, err))
+		errs = append(errs, &FieldError{Key: key, Msg: msg})
 	}
 	for i := range f.Providers {
 		fp := &f.Providers[i]
@@ -95,14 +90,10 @@ func decode(data []byte) (*Config, []error) {
 		if i < len(entries) {
 			rawConfig = entries[i]["config"]
 		}
-		if err := decodeProviderConfig(&md, fp, rawConfig); err != nil {
-			fail(key+".config", err)
+		if err := decodeProviderConfig(&md, fp, rawConfig, key+".config", report); err != nil {
+			report(key+".config", err.Error())
 		}
-		params, err := jsonLike(fp.Preflight.ProbeParams)
-		if err != nil {
-			fail(key+".preflight.probe_params", err)
-		}
-		fp.Preflight.ProbeParams, _ = params.(map[string]any)
+		fp.Preflight.ProbeParams, _ = jsonLike(fp.Preflight.ProbeParams, key+".preflight.probe_params", report).(map[string]any)
 		cfg.Providers = append(cfg.Providers, fp.Provider)
 	}
 	if failed {
@@ -112,9 +103,10 @@ func decode(data []byte) (*Config, []error) {
 }
 
 // decodeProviderConfig decodes the config table of a builtin or wasm entry
-// into its typed field. raw is the table as parsed, nil when absent. Other
+// into its typed field. raw is the table as parsed, nil when absent; key is
+// its path, for problems in a wasm grant passed to report. Other
 // cases (mcp, unknown types or names) are left to validation.
-func decodeProviderConfig(md *toml.MetaData, fp *fileProvider, raw any) error {
+func decodeProviderConfig(md *toml.MetaData, fp *fileProvider, raw any, key string, report func(key, msg string)) error {
 	if raw == nil {
 		return nil
 	}
@@ -149,72 +141,47 @@ func decodeProviderConfig(md *toml.MetaData, fp *fileProvider, raw any) error {
 	case *AssetCoreConfig:
 		fp.AssetCore = t
 	case *map[string]any:
-		g, err := jsonLike(*t)
-		if err != nil {
-			return err
-		}
-		fp.Grant, _ = g.(map[string]any)
+		fp.Grant, _ = jsonLike(*t, key, report).(map[string]any)
 	}
 	return nil
-}
-
-// pathError is a problem below a key; path starts with "." or "[".
-type pathError struct {
-	path string
-	msg  string
-}
-
-func (e *pathError) Error() string { return e.path + ": " + e.msg }
-
-// under prefixes the path of a *pathError with sub.
-func under(sub string, err error) error {
-	if pe, ok := errors.AsType[*pathError](err); ok {
-		return &pathError{path: sub + pe.path, msg: pe.msg}
-	}
-	return err
 }
 
 // jsonLike returns v with arrays of tables turned into []any, so a
 // free-form table holds only JSON-like values: string, int64, float64,
 // bool, []any and map[string]any. TOML date-times and non-finite floats
-// have no JSON form and are refused with a *pathError.
-func jsonLike(v any) (any, error) {
+// have no JSON form; each is reported with its key path and dropped.
+func jsonLike(v any, key string, report func(key, msg string)) any {
 	switch v := v.(type) {
 	case nil, string, int64, bool:
-		return v, nil
+		return v
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, &pathError{msg: "nan and inf have no JSON form"}
+			report(key, "nan and inf have no JSON form")
+			return nil
 		}
-		return v, nil
+		return v
 	case time.Time:
-		return nil, &pathError{msg: "TOML date-times have no JSON form"}
+		report(key, "TOML date-times have no JSON form")
+		return nil
 	case map[string]any:
 		if v == nil {
-			return v, nil
+			return v
 		}
 		out := make(map[string]any, len(v))
 		for _, k := range slices.Sorted(maps.Keys(v)) {
-			e, err := jsonLike(v[k])
-			if err != nil {
-				return nil, under("."+toml.Key{k}.String(), err)
-			}
-			out[k] = e
+			out[k] = jsonLike(v[k], join(key, quoteKey(k)), report)
 		}
-		return out, nil
+		return out
 	case []map[string]any, []any:
 		list := rawList(v)
 		out := make([]any, len(list))
 		for i, e := range list {
-			j, err := jsonLike(e)
-			if err != nil {
-				return nil, under(fmt.Sprintf("[%d]", i), err)
-			}
-			out[i] = j
+			out[i] = jsonLike(e, index(key, i), report)
 		}
-		return out, nil
+		return out
 	}
-	return nil, &pathError{msg: tomlTypeName(v) + " values have no JSON form"}
+	report(key, tomlTypeName(v)+" values have no JSON form")
+	return nil
 }
 
 // walker checks a parsed TOML tree against Go types, recording every key
@@ -228,7 +195,7 @@ type walker struct {
 func (w *walker) table(key string, raw map[string]any, t reflect.Type) {
 	fields := tomlFields(t)
 	for _, k := range slices.Sorted(maps.Keys(raw)) {
-		p := join(key, toml.Key{k}.String())
+		p := join(key, quoteKey(k))
 		w.set[p] = struct{}{}
 		f, ok := fields[k]
 		if !ok {
@@ -278,12 +245,15 @@ func (w *walker) value(key string, v any, t reflect.Type) {
 			return
 		}
 		for _, k := range slices.Sorted(maps.Keys(m)) {
-			p := join(key, toml.Key{k}.String())
+			p := join(key, quoteKey(k))
 			w.set[p] = struct{}{}
 			w.value(p, m[k], t.Elem())
 		}
 	}
 }
+
+// quoteKey returns k as a TOML key path segment, quoted when not bare.
+func quoteKey(k string) string { return toml.Key{k}.String() }
 
 // tomlFields maps the TOML keys of struct type t to its fields, flattening
 // untagged embedded structs as BurntSushi/toml does. Index is the full

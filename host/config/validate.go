@@ -11,9 +11,11 @@ import (
 // Validate checks every section of c and returns every problem found,
 // joined with [errors.Join], each a [*FieldError] prefixed with its key
 // path. [Parse] calls it after injecting defaults; call it again only for
-// a Config built or changed in code. For such a Config, checks that need
-// to know whether a key was written explicitly (an explicit 0 where the
-// key is optional, a key that the chosen type forbids) are skipped.
+// a Config changed in code, starting from [Default] or a parsed Config
+// (the zero Config has no defaults and does not validate). For a changed
+// Config, checks that depend on whether a key was written in the file (an
+// explicit 0 for an optional key, a key the chosen type forbids) see only
+// what the file said.
 //
 // # Errors
 //
@@ -146,6 +148,21 @@ func (v *validator) path(key string, p Path, required bool) {
 	}
 }
 
+// pathItem checks one entry of a list of paths.
+func (v *validator) pathItem(key string, p Path) {
+	if msg := checkPathString(p.Raw); msg != "" {
+		v.add(key, "%s", msg)
+	}
+}
+
+// betweenIfSet checks bounds only for a value written in the file, so an
+// inherited bad default is reported once, where it was written.
+func (v *validator) betweenIfSet(key string, got, lo, hi int64) {
+	if v.isSet(key) {
+		v.between(key, got, lo, hi)
+	}
+}
+
 // forbid reports key when it was written: why says what it is for.
 func (v *validator) forbid(key, why string) {
 	if v.isSet(key) {
@@ -205,7 +222,7 @@ func (v *validator) trustPolicy(key string, t TrustPolicy) {
 		v.add(k, "must list at least one key (no result could ever verify)")
 	}
 	for i, p := range t.Keys {
-		v.path(index(k, i), p, true)
+		v.pathItem(index(k, i), p)
 	}
 }
 

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -37,8 +39,16 @@ func (v *validator) providers() {
 // notFor refuses keys a provider type does not use.
 func (v *validator) notFor(key string, typ ProviderType, names ...string) {
 	for _, n := range names {
-		v.forbid(key+"."+n, fmt.Sprintf("is not allowed for a %s provider", typ))
+		v.forbid(key+"."+n, fmt.Sprintf("is not allowed for %s %s provider", article(string(typ)), typ))
 	}
+}
+
+// article returns "an" before a vowel, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // mcpOnly are the keys only mcp providers may set.
@@ -51,6 +61,7 @@ var mcpOnly = []string{"command", "url", "allow_insecure_http", "capabilities_pa
 func (v *validator) builtin(p *Provider, key string) {
 	v.notFor(key, p.Type, mcpOnly...)
 	v.notFor(key, p.Type, "module", "manifest", "signature")
+	v.timeouts(p, key)
 	v.limits(p, key)
 	if !IsBuiltin(p.Name) {
 		v.add(key+".name", "%q is not a built-in provider (built-ins: %s)", p.Name, strings.Join(builtinNames, ", "))
@@ -136,7 +147,8 @@ func (v *validator) wasmProvider(p *Provider, key string) {
 	v.forbid(key+".timeouts", "is not used by a wasm provider; set limits.timeout_ms")
 	if IsBuiltin(p.Name) {
 		v.add(key+".name", "%q is reserved for the built-in provider", p.Name)
-	} else if !validWasmName(p.Name) && strings.TrimSpace(p.Name) == p.Name && p.Name != "" {
+	} else if p.Name != "" && strings.TrimSpace(p.Name) == p.Name && !validWasmName(p.Name) {
+		// (blank and untrimmed names are already reported)
 		v.add(key+".name", "must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, at most 128 bytes (got %q)", p.Name)
 	}
 	v.path(key+".module", p.Module, true)
@@ -199,7 +211,9 @@ func (v *validator) wasm() {
 
 // client checks [client.auth_profiles.*].
 func (v *validator) client() {
-	for name, p := range v.c.Client.AuthProfiles {
+	profiles := v.c.Client.AuthProfiles
+	for _, name := range slices.Sorted(maps.Keys(profiles)) {
+		p := profiles[name]
 		key := join("client.auth_profiles", quoteKey(name))
 		if strings.TrimSpace(name) == "" {
 			v.add(key, "profile name must not be empty")

@@ -262,7 +262,7 @@ func (v *validator) docs() {
 	v.between("docs.max_sections", d.MaxSections, 1, 10)
 	if v.maxItems("docs.extra_paths", len(d.ExtraPaths), 64) {
 		for i, p := range d.ExtraPaths {
-			v.path(index("docs.extra_paths", i), p, true)
+			v.pathItem(index("docs.extra_paths", i), p)
 		}
 	}
 }

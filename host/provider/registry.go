@@ -1,8 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"sort"
+
+	"github.com/decision-gate/dgw/host/errcode"
+	"github.com/decision-gate/dgw/host/evidence"
 )
 
 // Registry holds the providers of one server. Build it with [NewRegistry];
@@ -55,4 +59,14 @@ func (r *Registry) IDs() []string {
 func (r *Registry) Has(id string) bool {
 	_, ok := r.Get(id)
 	return ok
+}
+
+// Query runs a check on the named provider. It implements the engine's
+// evidence source over the registry.
+func (r *Registry) Query(ctx context.Context, q evidence.Query, ec evidence.Context) (evidence.Result, error) {
+	p, ok := r.Get(q.ProviderID)
+	if !ok {
+		return evidence.Result{}, errcode.New(errcode.NotFound, "provider not registered: %s", q.ProviderID)
+	}
+	return p.Query(ctx, q, ec)
 }

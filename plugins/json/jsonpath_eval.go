@@ -377,8 +377,12 @@ func (s *selector) visitRange(n *node) {
 			if n.to != nil {
 				to = absIndex(*n.to, len(v.Arr))
 			}
-			for i := uint64(from); i < uint64(to); i += stride {
+			for i := from; i < to; {
 				out = append(out, v.Arr[i])
+				if uint64(to-i) <= stride {
+					break
+				}
+				i += int(stride)
 			}
 		}
 	}

@@ -10,28 +10,28 @@ import "unicode"
 type tokKind uint8
 
 const (
-	tkAbsolute tokKind = iota // $
-	tkDot                     // .
-	tkAt                      // @
-	tkOpenArray               // [
-	tkCloseArray              // ]
-	tkAsterisk                // *
-	tkQuestion                // ?
-	tkComma                   // ,
-	tkSplit                   // :
-	tkOpenParen               // (
-	tkCloseParen              // )
-	tkKey                     // a bare word: a name, a number, true/false
-	tkDoubleQuoted            // "…"
-	tkSingleQuoted            // '…'
-	tkEqual                   // ==
-	tkNotEqual                // !=
-	tkLess                    // <
-	tkLessOrEqual             // <=
-	tkGreater                 // >
-	tkGreaterOrEqual          // >=
-	tkAnd                     // &&
-	tkOr                      // ||
+	tkAbsolute       tokKind = iota // $
+	tkDot                           // .
+	tkAt                            // @
+	tkOpenArray                     // [
+	tkCloseArray                    // ]
+	tkAsterisk                      // *
+	tkQuestion                      // ?
+	tkComma                         // ,
+	tkSplit                         // :
+	tkOpenParen                     // (
+	tkCloseParen                    // )
+	tkKey                           // a bare word: a name, a number, true/false
+	tkDoubleQuoted                  // "…"
+	tkSingleQuoted                  // '…'
+	tkEqual                         // ==
+	tkNotEqual                      // !=
+	tkLess                          // <
+	tkLessOrEqual                   // <=
+	tkGreater                       // >
+	tkGreaterOrEqual                // >=
+	tkAnd                           // &&
+	tkOr                            // ||
 	tkWhitespace
 )
 

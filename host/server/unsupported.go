@@ -1,0 +1,43 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/decision-gate/dgw/host/config"
+)
+
+// unsupported lists settings that parse and validate but that this build
+// does not serve yet. The server refuses to start rather than ignore them.
+func unsupported(cfg *config.Config) error {
+	var errs []error
+	add := func(key, what string) {
+		errs = append(errs, fmt.Errorf("%s: %s is not available in this build; remove the setting or use a build that serves it", key, what))
+	}
+	if t := cfg.RunStateStore.Type; t != "" && t != config.StoreMemory {
+		add("run_state_store.type", fmt.Sprintf("durable run state (%s)", t))
+	}
+	if t := cfg.SchemaRegistry.Type; t != "" && t != config.StoreMemory {
+		add("schema_registry.type", fmt.Sprintf("a durable schema registry (%s)", t))
+	}
+	if cfg.RunpackStorage != nil {
+		add("runpack_storage", "object-store runpack storage")
+	}
+	if cfg.Namespace.Authority.Mode == config.AuthorityAssetCoreHTTP {
+		add("namespace.authority.mode", "the assetcore_http namespace authority")
+	}
+	if cfg.Trust.DefaultPolicy.RequireSignature {
+		add("trust.default_policy", "evidence signature verification (require_signature)")
+	}
+	for i, p := range cfg.Providers {
+		switch {
+		case p.Type == config.ProviderMCP:
+			add(fmt.Sprintf("providers[%d] (%s)", i, p.Name), "an external MCP provider (type = \"mcp\")")
+		case p.Type == config.ProviderBuiltin && p.Name == config.BuiltinAssetCore:
+			add(fmt.Sprintf("providers[%d] (%s)", i, p.Name), "the assetcore provider")
+		case p.Trust != nil && p.Trust.RequireSignature:
+			add(fmt.Sprintf("providers[%d].trust", i), "evidence signature verification (require_signature)")
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,136 @@
+package wasm
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/decision-gate/dgw/abi"
+	"github.com/decision-gate/dgw/host/errcode"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
+)
+
+// instance is one instantiated module with its export handles. It serves
+// one call at a time; the pool hands it out.
+type instance struct {
+	mod                          api.Module
+	alloc, free, describe, query api.Function
+	stdout, stderr               *guestOutput
+	calls                        int // completed queries, for recycling
+}
+
+// instantiateSlack is added to the call timeout to bound instantiation,
+// which runs the guest's _initialize (about 10 ms for a Go guest).
+const instantiateSlack = 5 * time.Second
+
+// newInstance instantiates the compiled module: no preopened files, no
+// environment, no arguments, crypto-random WASI randomness, capped
+// stdout/stderr, and fake clocks unless clock/v1 is granted.
+func (e *engine) newInstance(ctx context.Context) (*instance, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.limits.timeout()+instantiateSlack)
+	defer cancel()
+	ctx, _ = withCallState(ctx)
+	in := &instance{
+		stdout: newGuestOutput(e.log, e.host.providerID, "stdout"),
+		stderr: newGuestOutput(e.log, e.host.providerID, "stderr"),
+	}
+	cfg := wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions(abi.ExportInitialize).
+		WithStdout(in.stdout).
+		WithStderr(in.stderr).
+		WithRandSource(rand.Reader)
+	if e.host.grant.Clock != nil {
+		cfg = cfg.WithSysWalltime().WithSysNanotime()
+	}
+	mod, err := e.runtime.InstantiateModule(ctx, e.compiled, cfg)
+	if err != nil {
+		return nil, guestError(ctx, "instantiate", err)
+	}
+	in.mod = mod
+	in.alloc = mod.ExportedFunction(abi.ExportAlloc)
+	in.free = mod.ExportedFunction(abi.ExportFree)
+	in.describe = mod.ExportedFunction(abi.ExportDescribe)
+	in.query = mod.ExportedFunction(abi.ExportQuery)
+	return in, nil
+}
+
+// close releases the instance; ctx only bounds the close itself.
+func (in *instance) close(ctx context.Context) { _ = in.mod.Close(ctx) }
+
+// runDescribe calls pv_describe and returns a copy of the document.
+func (in *instance) runDescribe(ctx context.Context, maxOut int) ([]byte, error) {
+	res, err := in.describe.Call(ctx)
+	if err != nil {
+		return nil, guestError(ctx, abi.ExportDescribe, err)
+	}
+	return in.takeOutput(ctx, abi.ExportDescribe, res[0], maxOut)
+}
+
+// runQuery writes input into guest memory, calls pv_query, and returns a
+// copy of the response. Any error means the instance must be discarded.
+func (in *instance) runQuery(ctx context.Context, input []byte, maxOut int) ([]byte, error) {
+	res, err := in.alloc.Call(ctx, uint64(len(input)))
+	if err != nil {
+		return nil, guestError(ctx, abi.ExportAlloc, err)
+	}
+	ptr := api.DecodeU32(res[0])
+	if ptr == 0 {
+		return nil, errcode.New(errcode.Internal, "%s(%d) returned 0", abi.ExportAlloc, len(input))
+	}
+	if !in.mod.Memory().Write(ptr, input) {
+		return nil, errcode.New(errcode.Internal, "%s returned %d, outside linear memory", abi.ExportAlloc, ptr)
+	}
+	res, err = in.query.Call(ctx, uint64(ptr), uint64(len(input)))
+	if err != nil {
+		return nil, guestError(ctx, abi.ExportQuery, err)
+	}
+	out, err := in.takeOutput(ctx, abi.ExportQuery, res[0], maxOut)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := in.free.Call(ctx, uint64(ptr)); err != nil {
+		return nil, guestError(ctx, abi.ExportFree, err)
+	}
+	in.calls++
+	return out, nil
+}
+
+// takeOutput copies the buffer a packed result names and frees it.
+func (in *instance) takeOutput(ctx context.Context, fn string, packed uint64, maxOut int) ([]byte, error) {
+	if packed == 0 {
+		return nil, errcode.New(errcode.Internal, "%s returned 0 (a fatal module error)", fn)
+	}
+	ptr, n := abi.Unpack(packed)
+	if int64(n) > int64(maxOut) {
+		return nil, errcode.New(errcode.ResourceExhausted, "%s output is %d bytes, over the %d-byte limit", fn, n, maxOut)
+	}
+	b, ok := in.mod.Memory().Read(ptr, n)
+	if !ok {
+		return nil, errcode.New(errcode.Internal, "%s output [%d, +%d) is outside linear memory", fn, ptr, n)
+	}
+	out := append([]byte(nil), b...)
+	if _, err := in.free.Call(ctx, uint64(ptr)); err != nil {
+		return nil, guestError(ctx, abi.ExportFree, err)
+	}
+	return out, nil
+}
+
+// guestError codes a failed guest call: the context's error when it is
+// done (the instance was closed by its deadline), otherwise a trap.
+func guestError(ctx context.Context, fn string, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return errcode.Wrap(errcode.Of(cerr), fn, cerr)
+	}
+	var exit *sys.ExitError
+	if errors.As(err, &exit) {
+		return errcode.New(errcode.Internal, "%s: module exited with code %d", fn, exit.ExitCode())
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n") // drop wazero's stack trace
+	return &errcode.Error{Code: errcode.Internal, Op: fn, Err: fmt.Errorf("module trapped: %s", msg)}
+}
