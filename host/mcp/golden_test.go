@@ -32,8 +32,8 @@ func TestGoldenFlowsOverRPC(t *testing.T) {
 			}
 			sid := spec["scenario_id"]
 			st := e.mustCall("scenario_start", map[string]any{"scenario_id": sid,
-				"run_config":  map[string]any{"tenant_id": 1, "namespace_id": 1, "run_id": tc.runID, "scenario_id": sid, "dispatch_targets": []any{}, "policy_tags": []any{}},
-				"started_at":  map[string]any{"kind": "logical", "value": 1},
+				"run_config":          map[string]any{"tenant_id": 1, "namespace_id": 1, "run_id": tc.runID, "scenario_id": sid, "dispatch_targets": []any{}, "policy_tags": []any{}},
+				"started_at":          map[string]any{"kind": "logical", "value": 1},
 				"issue_entry_packets": tc.issue})
 			if st["status"] != "active" {
 				t.Fatalf("start: %v", st)

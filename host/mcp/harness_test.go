@@ -199,4 +199,3 @@ func readJSON(t testing.TB, path string) map[string]any {
 	}
 	return m
 }
-

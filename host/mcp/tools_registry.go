@@ -128,4 +128,3 @@ func (s *Service) schemasGet(ctx context.Context, c *Call) (any, error) {
 	}
 	return map[string]any{"record": rec}, nil
 }
-

@@ -200,4 +200,3 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) onClose(f func() error) { s.closers = append(s.closers, f) }
-
