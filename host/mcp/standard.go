@@ -33,13 +33,13 @@ func (h *Handler) StandardServer(name, version string, opts TransportOptions) *s
 		server.WithResourceCapabilities(false, false),
 		server.WithRecovery(),
 		server.WithToolFilter(func(ctx context.Context, tools []mcpgo.Tool) []mcpgo.Tool {
-			listed := map[string]bool{}
-			for _, t := range h.svc.List() {
-				listed[t.Name] = true
-			}
-			out := tools[:0:0]
+			byName := make(map[string]mcpgo.Tool, len(tools))
 			for _, t := range tools {
-				if listed[t.Name] {
+				byName[t.Name] = t
+			}
+			out := make([]mcpgo.Tool, 0, len(tools))
+			for _, c := range h.svc.List() { // canonical order, visibility applied
+				if t, ok := byName[c.Name]; ok {
 					out = append(out, t)
 				}
 			}
