@@ -1,9 +1,8 @@
 package docs
 
 import (
-	"fmt"
-
 	"github.com/decision-gate/dgw/docs/guides"
+	"github.com/decision-gate/dgw/host/errcode"
 )
 
 // Role is what a document is for. Search uses it for the query-cue bonus,
@@ -92,7 +91,7 @@ func loadDefaults() ([]entry, error) {
 	for _, d := range defaultDocs {
 		b, err := guides.FS.ReadFile(d.file)
 		if err != nil {
-			return nil, fmt.Errorf("docs: embedded corpus: %w", err)
+			return nil, errcode.New(errcode.Internal, "docs: embedded corpus: %w", err)
 		}
 		out = append(out, newEntry(Doc{
 			ID:    d.id,

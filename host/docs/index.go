@@ -126,7 +126,7 @@ func New(opts Options) (*Index, error) {
 	if opts.IncludeDefaultDocs {
 		defaults, err := loadDefaults()
 		if err != nil {
-			return nil, errcode.Wrap(errcode.Internal, "docs", err)
+			return nil, err
 		}
 		for _, e := range defaults {
 			if err := l.admit(e.source, e.size, "the embedded corpus does not fit"); err != nil {

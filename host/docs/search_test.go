@@ -66,12 +66,12 @@ func TestRoleBonuses(t *testing.T) {
 		{"which tool should i call", map[Role]int{RoleDecision: 2}},
 		{"which  tool", map[Role]int{}}, // the cue is matched as written, with one space
 		{"provider schema example", map[Role]int{RoleOntology: 2, RolePattern: 1}},
-		{"why schema", map[Role]int{RoleReasoning: 2, RoleOntology: 1}},             // tie: reasoning first
-		{"precheck evidence", map[Role]int{RoleReasoning: 2, RoleDecision: 1}},      // tie: reasoning before decision
-		{"scenario jsonpath", map[Role]int{RoleDecision: 2, RoleOntology: 1}},       // tie: decision before ontology
-		{"example workflow schema", map[Role]int{RolePattern: 2, RoleOntology: 1}},  // 2 pattern cues beat 1
-		{"secret", map[Role]int{RoleOntology: 2}},                                   // "ret" inside a word
-		{"restart next", map[Role]int{RoleDecision: 2}},                             // "start" inside a word
+		{"why schema", map[Role]int{RoleReasoning: 2, RoleOntology: 1}},            // tie: reasoning first
+		{"precheck evidence", map[Role]int{RoleReasoning: 2, RoleDecision: 1}},     // tie: reasoning before decision
+		{"scenario jsonpath", map[Role]int{RoleDecision: 2, RoleOntology: 1}},      // tie: decision before ontology
+		{"example workflow schema", map[Role]int{RolePattern: 2, RoleOntology: 1}}, // 2 pattern cues beat 1
+		{"secret", map[Role]int{RoleOntology: 2}},                                  // "ret" inside a word
+		{"restart next", map[Role]int{RoleDecision: 2}},                            // "start" inside a word
 		{"playbook trust scenario comparator", map[Role]int{RoleReasoning: 2, RoleDecision: 1, RoleOntology: 1, RolePattern: 1}},
 	}
 	for _, tc := range tests {
