@@ -80,6 +80,9 @@ func runPath(c *sdk.Call) (*sdk.Result, error) {
 	}
 	switch {
 	case err == nil:
+	case errors.Is(err, sdk.ErrLimit) && got == nil:
+		// The request itself was too large: a path no file system resolves.
+		return errorResult(&failure{code: "file_not_found", message: "unable to resolve json file", details: fileDetails(file)}, "", nil), nil
 	case errors.Is(err, sdk.ErrLimit):
 		// The reference reads at most max_bytes+1 bytes and reports how many
 		// it got.

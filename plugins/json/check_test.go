@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package main
 
 import (
@@ -113,6 +115,7 @@ func TestPath(t *testing.T) {
 		{"root itself", `{"file":"."}`, "", want{code: "path_invalid", message: "json file path resolves to empty path"}},
 		{"directory", `{"file":"dir"}`, "", want{ref: ref("dir"), anchor: anchorOf("dir"), code: "file_read_failed", message: "unable to read json file", details: `{"file":"dir"}`}},
 		{"anchor escapes the path", `{"file":"we\"ird\\name.json"}`, "", want{value: `true`, ct: "application/json", ref: ref(`we"ird\name.json`), anchor: `{"path":"we\"ird\\name.json","root_id":"test-root"}`}},
+		{"path too long for the host", `{"file":"` + strings.Repeat("a/", 40000) + `x.json"}`, "", want{code: "file_not_found", message: "unable to resolve json file", details: `{"file":"` + strings.Repeat("a/", 40000) + `x.json"}`}},
 		{"empty path", `{"file":""}`, "", want{code: "path_missing", message: "json file path is empty"}},
 		{"no params", ``, "", want{code: "params_missing", message: "json check requires params"}},
 		{"params not object", `["data.json"]`, "", want{code: "params_invalid", message: "json params must be an object"}},
