@@ -23,8 +23,8 @@ type cacheKey struct {
 type schemaCache struct {
 	max int
 
-	mu       sync.Mutex                // guards the fields below
-	order    *list.List                // of *cacheEntry, most recently used first
+	mu       sync.Mutex                 // guards the fields below
+	order    *list.List                 // of *cacheEntry, most recently used first
 	items    map[cacheKey]*list.Element // into order
 	inflight map[cacheKey]*flight
 }

@@ -157,7 +157,7 @@ func (r *Registry) Register(ctx context.Context, rec Record) (Record, error) {
 		return Record{}, errcode.Wrap(errcode.Internal, op, err)
 	}
 	r.cache.add(cacheKey{scope, key}, sch)
-	return stored.clone(), nil
+	return stored, nil // a fresh copy: nothing else holds its memory
 }
 
 // Get returns the record under (tenant, namespace, schemaID, version).

@@ -210,7 +210,7 @@ func testRegister(t *testing.T, h Harness) {
 			{"new key", signed("c", "1", `{}`), errcode.Conflict, "schema registry max entries exceeded"},
 			{"full before compile", signed("c", "1", `{"type":5}`), errcode.Conflict, "schema registry max entries exceeded"},
 			{"full before duplicate", signed("a", "1", `{}`), errcode.Conflict, "schema registry max entries exceeded"},
-			{"size before full", signed("c", "1", `{"description":"` + strings.Repeat("z", 64) + `"}`), errcode.InvalidArgument, "schema exceeds max_schema_bytes: 82 > 64"},
+			{"size before full", signed("c", "1", `{"description":"`+strings.Repeat("z", 64)+`"}`), errcode.InvalidArgument, "schema exceeds max_schema_bytes: 82 > 64"},
 			{"signing before full", record("c", "1", `{}`), errcode.PermissionDenied, "schema signing required"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

@@ -74,7 +74,7 @@ func Open(path string, opts *Options) (*Driver, error) {
 	d := &Driver{db: db}
 	if err := d.migrate(); err != nil {
 		db.Close()
-		return nil, errcode.Wrap(errcode.Internal, op, err)
+		return nil, classify(context.Background(), op, err)
 	}
 	return d, nil
 }
@@ -131,7 +131,7 @@ func (d *Driver) migrate() error {
 	ctx := context.Background()
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
-		return classify(ctx, "sqlitereg: migrate", err)
+		return err
 	}
 	defer tx.Rollback()
 	var v int
