@@ -36,7 +36,7 @@ func checkBind(cfg *config.Config, allow bool) error {
 		return fmt.Errorf("server.bind %s is not a loopback address: pass --allow-non-loopback (or DECISION_GATE_ALLOW_NON_LOOPBACK=1) to expose the server", srv.Bind)
 	case srv.Auth.Mode == config.AuthLocalOnly:
 		return fmt.Errorf("server.bind %s is not loopback but server.auth.mode is local_only: configure bearer_token or mtls", srv.Bind)
-	case srv.TLS == nil && srv.TLSTermination != config.TLSUpstream:
+	case srv.TLS == nil && srv.TLSTermination != config.TLSTerminationUpstream:
 		return fmt.Errorf("server.bind %s is not loopback: configure [server.tls] or set server.tls_termination = \"upstream\" behind a TLS proxy", srv.Bind)
 	case srv.Auth.Mode == config.AuthMTLS && srv.TLS != nil && (srv.TLS.ClientCAPath.String() == "" || !srv.TLS.RequireClientCert):
 		return fmt.Errorf("server.auth.mode = mtls with native TLS needs server.tls.client_ca_path and require_client_cert = true")

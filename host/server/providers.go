@@ -1,0 +1,224 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/decision-gate/dgw/host/capability"
+	"github.com/decision-gate/dgw/host/config"
+	"github.com/decision-gate/dgw/host/provider"
+	"github.com/decision-gate/dgw/host/trust"
+	"github.com/decision-gate/dgw/host/wasm"
+	"github.com/decision-gate/dgw/plugins"
+)
+
+// buildProviders loads every [[providers]] entry as a Wasm module: the
+// built-ins from the modules embedded in the binary (signed with the
+// built-in key, which signs nothing else), third-party modules from their
+// files (signed with an operator key). Each module is closed on shutdown.
+func (s *Server) buildProviders(ctx context.Context) (*provider.Registry, error) {
+	cache, err := s.compileCache()
+	if err != nil {
+		return nil, err
+	}
+	opts := &wasm.Options{Logger: s.log, Cache: cache}
+	operatorKeys, err := trustedKeys(s.cfg)
+	if err != nil {
+		return nil, err
+	}
+	builtinKey, err := trust.ParsePublicKey(plugins.PublicKey(), plugins.Names...)
+	if err != nil {
+		return nil, fmt.Errorf("built-in signing key: %w", err)
+	}
+	// Modules compile and pre-warm independently: load them concurrently,
+	// keep config order, and close every loaded module if any fails.
+	mods := make([]provider.Provider, len(s.cfg.Providers))
+	errs := make([]error, len(s.cfg.Providers))
+	var wg sync.WaitGroup
+	for i, p := range s.cfg.Providers {
+		where := fmt.Sprintf("providers[%d] (%s)", i, p.Name)
+		spec, err := loadSpec(s.cfg, p, builtinKey, operatorKeys)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m, err := wasm.Load(ctx, spec, opts)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", where, err)
+				return
+			}
+			mods[i] = m
+		}()
+	}
+	wg.Wait()
+	for _, m := range mods {
+		if m != nil {
+			s.onClose(func() error { return m.(*wasm.Module).Close(context.Background()) })
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	reg, err := provider.NewRegistry(mods...)
+	if err != nil {
+		return nil, err
+	}
+	if err := reg.CompileContracts(); err != nil {
+		return nil, err
+	}
+	return reg, nil
+}
+
+// compileCache opens the persistent compilation cache ([wasm] cache_dir,
+// default the user cache dir), or an in-memory one when disabled.
+func (s *Server) compileCache() (*wasm.Cache, error) {
+	if !s.cfg.Wasm.CompileCache {
+		return wasm.NewCache("")
+	}
+	dir := s.cfg.Wasm.CacheDir.String()
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			s.log.Warn("no user cache directory: compiling providers without a persistent cache", "error", err)
+			return wasm.NewCache("")
+		}
+		dir = filepath.Join(base, "decision-gate", "wazero")
+	}
+	c, err := wasm.NewCache(dir)
+	if err != nil {
+		return nil, fmt.Errorf("wasm.cache_dir: %w", err)
+	}
+	s.onClose(func() error { return c.Close(context.Background()) })
+	return c, nil
+}
+
+func trustedKeys(cfg *config.Config) ([]*trust.PublicKey, error) {
+	var keys []*trust.PublicKey
+	for i, k := range cfg.Wasm.TrustedKeys {
+		pk, err := trust.LoadPublicKey(k.Path.String(), k.Providers...)
+		if err != nil {
+			return nil, fmt.Errorf("wasm.trusted_keys[%d]: %w", i, err)
+		}
+		keys = append(keys, pk)
+	}
+	return keys, nil
+}
+
+// loadSpec turns one provider entry into a Wasm load specification.
+func loadSpec(cfg *config.Config, p config.Provider, builtinKey *trust.PublicKey, operatorKeys []*trust.PublicKey) (wasm.LoadSpec, error) {
+	limits := wasm.Limits{TimeoutMS: int(p.Limits.TimeoutMS), MemoryPages: uint32(p.Limits.MemoryPages),
+		MaxInputBytes: int(p.Limits.MaxInputBytes), MaxOutputBytes: int(p.Limits.MaxOutputBytes),
+		PoolSize: p.Limits.Pool(runtime.GOMAXPROCS(0))}
+	if p.Type == config.ProviderWasm {
+		grantDoc, err := json.Marshal(p.Grant)
+		if err != nil {
+			return wasm.LoadSpec{}, fmt.Errorf("config: %w", err)
+		}
+		grant, err := capability.ParseGrant(grantDoc)
+		if err != nil {
+			return wasm.LoadSpec{}, err
+		}
+		return wasm.LoadSpec{
+			ModulePath: p.Module.String(), ManifestPath: p.Manifest.String(), SignaturePath: p.Signature.String(),
+			TrustedKeys: operatorKeys, AllowUnsigned: cfg.Wasm.AllowUnsigned,
+			Grant: grant, Config: grantDoc, Transport: provider.MCP, Limits: limits,
+		}, nil
+	}
+	mod, manifest, sig, err := plugins.Module(p.Name)
+	if err != nil {
+		return wasm.LoadSpec{}, err
+	}
+	grant, guestConfig, err := builtinGrant(p)
+	if err != nil {
+		return wasm.LoadSpec{}, err
+	}
+	return wasm.LoadSpec{
+		Module: mod, Manifest: manifest, Signature: sig,
+		ModuleName:   "builtin:" + p.Name + "/" + p.Name + ".wasm",
+		ManifestName: "builtin:" + p.Name + "/provider.json", SignatureName: "builtin:" + p.Name + "/provider.json.sig",
+		TrustedKeys: []*trust.PublicKey{builtinKey}, Grant: grant, Config: guestConfig,
+		Transport: provider.Builtin, Limits: limits,
+	}, nil
+}
+
+// builtinGrant maps a built-in's config block (or its defaults) onto the
+// module's capability grant and the config the guest sees. Secrets such as
+// env overrides stay host-side.
+func builtinGrant(p config.Provider) (capability.Set, json.RawMessage, error) {
+	var grant, guest map[string]any
+	switch p.Name {
+	case config.BuiltinTime:
+		c := config.TimeConfig{AllowLogical: true}
+		if p.Time != nil {
+			c = *p.Time
+		}
+		guest = map[string]any{"allow_logical": c.AllowLogical}
+		grant = map[string]any{}
+	case config.BuiltinEnv:
+		c := config.EnvConfig{Denylist: []string{}, MaxKeyBytes: 255, MaxValueBytes: 65536}
+		if p.Env != nil {
+			c = *p.Env
+		}
+		allow := c.Allowlist
+		if allow == nil {
+			allow = []string{capability.AnyName}
+		}
+		env := map[string]any{"allowlist": allow, "denylist": nonNil(c.Denylist),
+			"max_key_bytes": c.MaxKeyBytes, "max_value_bytes": c.MaxValueBytes}
+		if c.Overrides != nil {
+			env["overrides"] = c.Overrides
+		}
+		grant = map[string]any{"env/v1/get": env}
+		guest = map[string]any{"allowlist": c.Allowlist, "denylist": nonNil(c.Denylist),
+			"max_key_bytes": c.MaxKeyBytes, "max_value_bytes": c.MaxValueBytes}
+	case config.BuiltinJSON:
+		if p.JSON == nil {
+			return capability.Set{}, nil, fmt.Errorf("config: the json provider needs a config table with root and root_id")
+		}
+		c := *p.JSON
+		grant = map[string]any{"fs/v1/read": map[string]any{"root": c.Root.String(), "max_bytes": c.MaxBytes}}
+		guest = map[string]any{"root_id": c.RootID, "max_bytes": c.MaxBytes, "allow_yaml": c.AllowYAML}
+	case config.BuiltinHTTP:
+		c := config.HTTPConfig{TimeoutMS: 5000, MaxResponseBytes: 1 << 20, UserAgent: "decision-gate/0.1", HashAlgorithm: "sha256"}
+		if p.HTTP != nil {
+			c = *p.HTTP
+		}
+		hosts := c.AllowedHosts
+		if hosts == nil {
+			hosts = []string{"*"}
+		}
+		grant = map[string]any{"http/v1/fetch": map[string]any{"allow_http": c.AllowHTTP, "allow_private": c.AllowPrivateNetworks,
+			"allowed_hosts": hosts, "max_response_bytes": c.MaxResponseBytes, "timeout_ms": c.TimeoutMS, "user_agent": c.UserAgent}}
+		guest = map[string]any{"allow_http": c.AllowHTTP, "timeout_ms": c.TimeoutMS, "max_response_bytes": c.MaxResponseBytes,
+			"allowed_hosts": c.AllowedHosts, "user_agent": c.UserAgent, "hash_algorithm": c.HashAlgorithm,
+			"allow_private": c.AllowPrivateNetworks}
+	default:
+		return capability.Set{}, nil, fmt.Errorf("no built-in provider named %q", p.Name)
+	}
+	grant["log/v1"] = map[string]any{}
+	gdoc, err := json.Marshal(grant)
+	if err != nil {
+		return capability.Set{}, nil, err
+	}
+	set, err := capability.ParseGrant(gdoc)
+	if err != nil {
+		return capability.Set{}, nil, err
+	}
+	cfgDoc, err := json.Marshal(guest)
+	return set, cfgDoc, err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,1 @@
+wjgEeu6oAAPnZGzgN2R5b1bkARFTTe+Ja1cdBP33AS04YHbCnPyXhOuNIgBKzWmQzbvBiKfcS3yPvve7wumfCg==

@@ -1,0 +1,1 @@
+yrhNlqP2mHn7orjWfhCbff1VIoHDWpyiUy5pUlfstsnbFV1i3n3BWLZlZ+VRVTAQSHk7Bgv9xm0xaQUW9JkvBA==
