@@ -29,6 +29,9 @@ func runpackExport(e *env, args []string) int {
 	withVerify := fs.Bool("with-verification", false, "verify the pack and include artifacts/verifier_report.json")
 	atMillis := fs.Int64("generated-at-unix-ms", -1, "generated_at as unix milliseconds")
 	atLogical := fs.Int64("generated-at-logical", -1, "generated_at as a logical timestamp")
+	devPermissive := fs.Bool("dev-permissive", false, "record security.dev_permissive = true in the manifest")
+	authority := fs.String("namespace-authority", "dg_registry", "security.namespace_authority: dg_registry or assetcore_catalog")
+	noSecurity := fs.Bool("no-security", false, "omit the security block from the manifest")
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
@@ -66,9 +69,14 @@ func runpackExport(e *env, args []string) int {
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		return fail(e, "%v", err)
 	}
-	m, rep, err := runpack.Export(context.Background(), spec, st, runpack.Dir{Root: *outDir}, runpack.ExportOptions{
-		ManifestName: *manifest, GeneratedAt: at, IncludeVerification: *withVerify,
-	})
+	opts := runpack.ExportOptions{ManifestName: *manifest, GeneratedAt: at, IncludeVerification: *withVerify}
+	if !*noSecurity {
+		if *authority != "dg_registry" && *authority != "assetcore_catalog" {
+			return fail(e, "--namespace-authority must be dg_registry or assetcore_catalog")
+		}
+		opts.Security = &runpack.Security{DevPermissive: *devPermissive, NamespaceAuthority: *authority}
+	}
+	m, rep, err := runpack.Export(context.Background(), spec, st, runpack.Dir{Root: *outDir}, opts)
 	if err != nil {
 		return fail(e, "export: %v", err)
 	}
