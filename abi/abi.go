@@ -31,6 +31,17 @@ const (
 	// ptr and return the packed address and length of a [Response].
 	// 0 means a fatal module error.
 	ExportQuery = "pv_query"
+	// ExportFrames is an optional marker () → (), never called: a module
+	// that exports it reads [QueryFrame]s and answers [ResultFrame]s
+	// instead of the JSON envelopes (see frame.go). With frames the host
+	// allocates one input buffer per instance and reuses it for every
+	// query, and the module owns each output until its next pv_query: the
+	// host frees neither.
+	ExportFrames = "pv_frames_v1"
+	// ExportConfigure is optional (ptr i32, len i32) → i32: the host
+	// passes the operator's config block once per instance, before the
+	// first query; frames then omit it. 0 means accepted.
+	ExportConfigure = "pv_configure"
 )
 
 // RequiredExports lists the exports every pv1 module must have.

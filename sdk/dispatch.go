@@ -57,6 +57,9 @@ func ContractJSON(transport string) ([]byte, error) {
 // handleQuery is the body of the pv_query export: request envelope in,
 // response envelope out. It never panics.
 func handleQuery(in []byte) []byte {
+	if abi.IsQueryFrame(in) {
+		return handleFrame(in)
+	}
 	resp := runQuery(in)
 	out, err := json.Marshal(resp)
 	if err != nil {
@@ -102,28 +105,14 @@ func failure(code, msg string) *abi.Response {
 }
 
 // Query runs call against the registered provider exactly as the pv_query
-// export would: the call is encoded as a request envelope, dispatched, and
-// the response envelope decoded. A failed check gives a [*ProviderError]
-// whose text is what the host would report. Host capabilities used by the
-// check go to the host installed with SetTestHost (outside wasip1).
+// export would: the call is encoded as a query frame, dispatched, and the
+// result frame decoded. A failed check gives a [*ProviderError] whose text
+// is what the host would report. Host capabilities used by the check go to
+// the host installed with SetTestHost (outside wasip1).
 func Query(call *Call) (*Result, error) {
-	req := call.toABI()
-	if len(req.Config) == 0 {
-		req.Config = json.RawMessage("{}")
-	}
-	in, err := json.Marshal(req)
+	f, err := abi.DecodeResultFrame(handleQuery(call.queryFrame()))
 	if err != nil {
-		return nil, fmt.Errorf("sdk: encode query: %w", err)
+		return nil, fmt.Errorf("sdk: decode result frame: %w", err)
 	}
-	var resp abi.Response
-	if err := json.Unmarshal(handleQuery(in), &resp); err != nil {
-		return nil, fmt.Errorf("sdk: decode response: %w", err)
-	}
-	if err := resp.Validate(); err != nil {
-		return nil, err
-	}
-	if !resp.OK {
-		return nil, &ProviderError{Code: resp.Error.Code, Message: resp.Error.Message}
-	}
-	return resultFromABI(resp.Result)
+	return resultFromFrame(&f)
 }

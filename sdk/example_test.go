@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package sdk_test
 
 import (
@@ -213,4 +215,29 @@ func ExampleProviderError_Is() {
 	err := &sdk.ProviderError{Code: "outside_root", Message: "path_outside_root"}
 	fmt.Println(errors.Is(err, sdk.ErrOutsideRoot), errors.Is(err, sdk.ErrNotFound))
 	// Output: true false
+}
+
+func ExampleConfigCache() {
+	type config struct {
+		Limit int `json:"limit"`
+	}
+	parses := 0
+	parse := func(raw json.RawMessage) (config, error) {
+		parses++
+		var c config
+		err := json.Unmarshal(raw, &c)
+		return c, err
+	}
+	var cache sdk.ConfigCache[config]
+	block := json.RawMessage(`{"limit":3}`)
+	for i := 0; i < 3; i++ {
+		cfg, _ := cache.Get(&sdk.Call{Config: block}, parse)
+		fmt.Println(cfg.Limit)
+	}
+	fmt.Println("parses:", parses)
+	// Output:
+	// 3
+	// 3
+	// 3
+	// parses: 1
 }

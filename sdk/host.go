@@ -75,9 +75,9 @@ func FSRead(path string, max int) (*File, error) {
 }
 
 // HTTPFetch performs req through http/v1/fetch. Errors: [ErrDenied] (scheme,
-// host, address or method not allowed), [ErrInvalid] (malformed URL or a
-// header not on the allowlist), [ErrLimit] (body over the cap), [ErrTruncated]
-// (body shorter than its Content-Length), [ErrTimeout], [ErrUpstream].
+// host, address, method or header not allowed), [ErrInvalid] (malformed
+// URL), [ErrLimit] (body over the cap), [ErrTruncated] (body shorter than
+// its Content-Length), [ErrTimeout], [ErrUpstream].
 func HTTPFetch(req HTTPRequest) (*HTTPResponse, error) {
 	if req.TimeoutMS < 0 {
 		return nil, ErrInvalid

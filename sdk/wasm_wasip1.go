@@ -4,6 +4,7 @@ package sdk
 
 import (
 	"encoding/json"
+	"runtime/debug"
 	"unsafe"
 
 	"github.com/decision-gate/dgw/abi"
@@ -28,8 +29,29 @@ func keep(b []byte) uint32 {
 	return p
 }
 
+// init makes the guest's garbage collector run rarely: every loop inside
+// a module is costly under the host's termination checks, and marking is
+// all loops. The heap is small and bounded by the instance's memory limit,
+// and the host recycles instances after a fixed number of calls.
+func init() { debug.SetGCPercent(800) }
+
 //go:wasmexport pv_abi_v1
 func pvABIv1() {}
+
+// pvFramesV1 tells the host this module speaks binary frames.
+//
+//go:wasmexport pv_frames_v1
+func pvFramesV1() {}
+
+//go:wasmexport pv_configure
+func pvConfigure(ptr, n uint32) int32 {
+	in, ok := buffers[ptr]
+	if !ok || uint32(len(in)) < n {
+		return int32(abi.StatusInvalid)
+	}
+	configure(in[:n])
+	return 0
+}
 
 //go:wasmexport pv_alloc
 func pvAlloc(size uint32) uint32 {
@@ -48,11 +70,20 @@ func pvFree(ptr uint32) { delete(buffers, ptr) }
 //go:wasmexport pv_describe
 func pvDescribe() uint64 { return export(describeJSON()) }
 
+// frameOut is the result of the last framed query. With frames the module
+// owns its output until the next pv_query, so the host neither frees it nor
+// the input buffer, which it reuses: one export call per query.
+var frameOut []byte
+
 //go:wasmexport pv_query
 func pvQuery(ptr, n uint32) uint64 {
 	in, ok := buffers[ptr]
 	if !ok || uint32(len(in)) < n {
 		return 0
+	}
+	if abi.IsQueryFrame(in[:n]) {
+		frameOut = handleFrame(in[:n])
+		return abi.Pack(uint32(uintptr(addr(frameOut))), uint32(len(frameOut)))
 	}
 	return export(handleQuery(in[:n]))
 }

@@ -38,21 +38,24 @@ func (s *Server) buildProviders(ctx context.Context) (*provider.Registry, error)
 	}
 	// Modules compile and pre-warm independently: load them concurrently,
 	// keep config order, and close every loaded module if any fails.
-	mods := make([]provider.Provider, len(s.cfg.Providers))
-	errs := make([]error, len(s.cfg.Providers))
-	var wg sync.WaitGroup
+	specs := make([]wasm.LoadSpec, len(s.cfg.Providers))
 	for i, p := range s.cfg.Providers {
-		where := fmt.Sprintf("providers[%d] (%s)", i, p.Name)
 		spec, err := loadSpec(s.cfg, p, builtinKey, operatorKeys)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
+			return nil, fmt.Errorf("providers[%d] (%s): %w", i, p.Name, err)
 		}
+		specs[i] = spec
+	}
+	mods := make([]provider.Provider, len(specs))
+	errs := make([]error, len(specs))
+	var wg sync.WaitGroup
+	for i := range specs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m, err := wasm.Load(ctx, spec, opts)
+			m, err := wasm.Load(ctx, specs[i], opts)
 			if err != nil {
-				errs[i] = fmt.Errorf("%s: %w", where, err)
+				errs[i] = fmt.Errorf("providers[%d] (%s): %w", i, s.cfg.Providers[i].Name, err)
 				return
 			}
 			mods[i] = m

@@ -36,7 +36,7 @@ var (
 // messages only ("env.wasm", "builtin:env/provider.json", a path).
 type ModuleFiles struct {
 	ModuleName, ManifestName, SignatureName string
-	Module, Manifest, Signature            []byte
+	Module, Manifest, Signature             []byte
 }
 
 // Verified is a manifest whose signature, key scope and module digest

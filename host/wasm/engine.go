@@ -2,6 +2,8 @@ package wasm
 
 import (
 	"context"
+
+	"github.com/decision-gate/dgw/abi"
 	"log/slog"
 
 	"github.com/decision-gate/dgw/host/errcode"
@@ -18,6 +20,13 @@ type engine struct {
 	host     *host
 	limits   Limits
 	log      *slog.Logger
+
+	// frames is set when the module exports abi.ExportFrames: queries and
+	// results then travel as binary frames. configure is set when it also
+	// exports abi.ExportConfigure: each new instance gets config once and
+	// frames omit it.
+	frames, configure bool
+	config            []byte
 }
 
 // newEngine compiles wasm in a fresh runtime and links the host modules.
@@ -35,6 +44,10 @@ func newEngine(ctx context.Context, wasm []byte, h *host, limits Limits, cache *
 		return nil, errcode.Wrap(errcode.InvalidArgument, "compile", err)
 	}
 	e.compiled = compiled
+	exports := compiled.ExportedFunctions()
+	_, e.frames = exports[abi.ExportFrames]
+	_, e.configure = exports[abi.ExportConfigure]
+	e.configure = e.configure && e.frames
 	if err := checkSignatures(compiled.ExportedFunctions(), compiled.ImportedFunctions()); err != nil {
 		_ = r.Close(ctx)
 		return nil, err

@@ -13,6 +13,7 @@ import (
 func (h *host) envGet(ctx context.Context, mod api.Module, stack []uint64) {
 	keyPtr, keyLen := api.DecodeU32(stack[0]), api.DecodeU32(stack[1])
 	outPtr, outCap := api.DecodeU32(stack[2]), api.DecodeU32(stack[3])
+	view(mod, abi.FuncEnvGet, outPtr, outCap) // trap on a bad output buffer before anything happens
 	stack[0] = api.EncodeI32(h.envGetStatus(ctx, mod, keyPtr, keyLen, outPtr, outCap))
 }
 

@@ -14,6 +14,7 @@ import (
 func (h *host) fsRead(ctx context.Context, mod api.Module, stack []uint64) {
 	reqPtr, reqLen := api.DecodeU32(stack[0]), api.DecodeU32(stack[1])
 	outPtr, outCap := api.DecodeU32(stack[2]), api.DecodeU32(stack[3])
+	view(mod, abi.FuncFSRead, outPtr, outCap) // trap on a bad output buffer before anything happens
 	stack[0] = api.EncodeI32(h.fsReadStatus(ctx, mod, reqPtr, reqLen, outPtr, outCap))
 }
 

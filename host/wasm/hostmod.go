@@ -69,7 +69,7 @@ func view(mod api.Module, fn string, ptr, n uint32) []byte {
 // answer delivers a host-call result: written when it fits out_cap, parked
 // for result_take otherwise. It returns the result's length.
 func answer(ctx context.Context, mod api.Module, fn string, out []byte, outPtr, outCap uint32) int32 {
-	dst := view(mod, fn, outPtr, outCap) // a bad buffer traps even when unused
+	dst := view(mod, fn, outPtr, outCap)
 	if len(out) > math.MaxInt32 {
 		return int32(abi.StatusLimit)
 	}

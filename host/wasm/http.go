@@ -15,6 +15,7 @@ import (
 func (h *host) httpFetch(ctx context.Context, mod api.Module, stack []uint64) {
 	reqPtr, reqLen := api.DecodeU32(stack[0]), api.DecodeU32(stack[1])
 	outPtr, outCap := api.DecodeU32(stack[2]), api.DecodeU32(stack[3])
+	view(mod, abi.FuncHTTPFetch, outPtr, outCap) // trap on a bad output buffer before anything happens
 	stack[0] = api.EncodeI32(h.httpFetchStatus(ctx, mod, reqPtr, reqLen, outPtr, outCap))
 }
 

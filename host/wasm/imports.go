@@ -92,6 +92,8 @@ var exportSignatures = map[string]struct{ params, results []api.ValueType }{
 	abi.ExportFree:       {[]api.ValueType{api.ValueTypeI32}, nil},
 	abi.ExportDescribe:   {nil, []api.ValueType{api.ValueTypeI64}},
 	abi.ExportQuery:      {[]api.ValueType{api.ValueTypeI32, api.ValueTypeI32}, []api.ValueType{api.ValueTypeI64}},
+	abi.ExportFrames:     {},
+	abi.ExportConfigure:  {[]api.ValueType{api.ValueTypeI32, api.ValueTypeI32}, []api.ValueType{api.ValueTypeI32}},
 }
 
 // checkSignatures checks the compiled module's pv1 exports and host

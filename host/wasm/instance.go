@@ -20,6 +20,9 @@ import (
 type instance struct {
 	mod                          api.Module
 	alloc, free, describe, query api.Function
+	configure                    api.Function // nil unless the module takes its config once
+	frames                       bool         // reuse inBuf; the module owns outputs
+	inBuf, inCap                 uint32       // the reusable input buffer (frames only)
 	stdout, stderr               *guestOutput
 	calls                        int // completed queries, for recycling
 }
@@ -57,7 +60,57 @@ func (e *engine) newInstance(ctx context.Context) (*instance, error) {
 	in.free = mod.ExportedFunction(abi.ExportFree)
 	in.describe = mod.ExportedFunction(abi.ExportDescribe)
 	in.query = mod.ExportedFunction(abi.ExportQuery)
+	if e.frames {
+		ptr, err := in.write(ctx, make([]byte, e.limits.MaxInputBytes))
+		if err != nil {
+			in.close(context.Background())
+			return nil, err
+		}
+		in.frames, in.inBuf, in.inCap = true, ptr, uint32(e.limits.MaxInputBytes)
+	}
+	if e.configure {
+		in.configure = mod.ExportedFunction(abi.ExportConfigure)
+		if err := in.runConfigure(ctx, e.config); err != nil {
+			in.close(context.Background())
+			return nil, err
+		}
+	}
 	return in, nil
+}
+
+// runConfigure hands the operator config to a fresh instance.
+func (in *instance) runConfigure(ctx context.Context, cfg []byte) error {
+	ptr, err := in.write(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	res, err := in.configure.Call(ctx, uint64(ptr), uint64(len(cfg)))
+	if err != nil {
+		return guestError(ctx, abi.ExportConfigure, err)
+	}
+	if st := int32(api.DecodeI32(res[0])); st != 0 {
+		return errcode.New(errcode.InvalidArgument, "%s refused the provider config (status %d)", abi.ExportConfigure, st)
+	}
+	if _, err := in.free.Call(ctx, uint64(ptr)); err != nil {
+		return guestError(ctx, abi.ExportFree, err)
+	}
+	return nil
+}
+
+// write copies b into a fresh guest buffer from pv_alloc.
+func (in *instance) write(ctx context.Context, b []byte) (uint32, error) {
+	res, err := in.alloc.Call(ctx, uint64(len(b)))
+	if err != nil {
+		return 0, guestError(ctx, abi.ExportAlloc, err)
+	}
+	ptr := api.DecodeU32(res[0])
+	if ptr == 0 {
+		return 0, errcode.New(errcode.Internal, "%s(%d) returned 0", abi.ExportAlloc, len(b))
+	}
+	if !in.mod.Memory().Write(ptr, b) {
+		return 0, errcode.New(errcode.Internal, "%s returned %d, outside linear memory", abi.ExportAlloc, ptr)
+	}
+	return ptr, nil
 }
 
 // close releases the instance; ctx only bounds the close itself.
@@ -75,18 +128,14 @@ func (in *instance) runDescribe(ctx context.Context, maxOut int) ([]byte, error)
 // runQuery writes input into guest memory, calls pv_query, and returns a
 // copy of the response. Any error means the instance must be discarded.
 func (in *instance) runQuery(ctx context.Context, input []byte, maxOut int) ([]byte, error) {
-	res, err := in.alloc.Call(ctx, uint64(len(input)))
+	if in.frames && uint32(len(input)) <= in.inCap {
+		return in.runFrame(ctx, input, maxOut)
+	}
+	ptr, err := in.write(ctx, input)
 	if err != nil {
-		return nil, guestError(ctx, abi.ExportAlloc, err)
+		return nil, err
 	}
-	ptr := api.DecodeU32(res[0])
-	if ptr == 0 {
-		return nil, errcode.New(errcode.Internal, "%s(%d) returned 0", abi.ExportAlloc, len(input))
-	}
-	if !in.mod.Memory().Write(ptr, input) {
-		return nil, errcode.New(errcode.Internal, "%s returned %d, outside linear memory", abi.ExportAlloc, ptr)
-	}
-	res, err = in.query.Call(ctx, uint64(ptr), uint64(len(input)))
+	res, err := in.query.Call(ctx, uint64(ptr), uint64(len(input)))
 	if err != nil {
 		return nil, guestError(ctx, abi.ExportQuery, err)
 	}
@@ -99,6 +148,32 @@ func (in *instance) runQuery(ctx context.Context, input []byte, maxOut int) ([]b
 	}
 	in.calls++
 	return out, nil
+}
+
+// runFrame runs a framed query in the instance's reusable input buffer;
+// the output stays the module's, so nothing is freed.
+func (in *instance) runFrame(ctx context.Context, input []byte, maxOut int) ([]byte, error) {
+	mem := in.mod.Memory()
+	if !mem.Write(in.inBuf, input) {
+		return nil, errcode.New(errcode.Internal, "input buffer %d is outside linear memory", in.inBuf)
+	}
+	res, err := in.query.Call(ctx, uint64(in.inBuf), uint64(len(input)))
+	if err != nil {
+		return nil, guestError(ctx, abi.ExportQuery, err)
+	}
+	if res[0] == 0 {
+		return nil, errcode.New(errcode.Internal, "%s returned 0 (a fatal module error)", abi.ExportQuery)
+	}
+	ptr, n := abi.Unpack(res[0])
+	if int64(n) > int64(maxOut) {
+		return nil, errcode.New(errcode.ResourceExhausted, "%s output is %d bytes, over the %d-byte limit", abi.ExportQuery, n, maxOut)
+	}
+	b, ok := mem.Read(ptr, n)
+	if !ok {
+		return nil, errcode.New(errcode.Internal, "%s output [%d, +%d) is outside linear memory", abi.ExportQuery, ptr, n)
+	}
+	in.calls++
+	return append([]byte(nil), b...), nil
 }
 
 // takeOutput copies the buffer a packed result names and frees it.

@@ -91,6 +91,10 @@ func Load(ctx context.Context, spec LoadSpec, opts *Options) (*Module, error) {
 	if err != nil {
 		return nil, errcode.Wrap(errcode.Internal, op, err)
 	}
+	e.config = spec.Config
+	if len(e.config) == 0 {
+		e.config = []byte("{}")
+	}
 	m, err := start(ctx, e, spec, v, log)
 	if err != nil {
 		_ = e.close(ctx)

@@ -102,7 +102,11 @@ func (m *Module) Query(ctx context.Context, q evidence.Query, ec evidence.Contex
 	out, err := in.runQuery(callCtx, input, m.limits.MaxOutputBytes)
 	if err == nil {
 		var res evidence.Result
-		res, err = decodeResponse(out)
+		if m.engine.frames {
+			res, err = decodeResultFrame(out)
+		} else {
+			res, err = decodeResponse(out)
+		}
 		if err == nil || errcode.Of(err) == errcode.ProviderFailed {
 			m.release(in)
 			m.log.Debug("provider call", "check_id", q.CheckID, "duration_ms", time.Since(start).Milliseconds(), "code", errcode.Of(err))
@@ -149,11 +153,15 @@ func (m *Module) waitError(parent context.Context, op string, err error) error {
 	return errcode.New(errcode.ResourceExhausted, "%s: no instance came free within %d ms (pool size %d)", op, m.limits.TimeoutMS, m.limits.PoolSize)
 }
 
-// encodeQuery builds the request envelope.
+// encodeQuery builds the request: a query frame for modules that speak
+// frames, else the JSON envelope.
 func (m *Module) encodeQuery(q evidence.Query, ec evidence.Context) ([]byte, error) {
 	ts := abi.Timestamp{Kind: ec.TriggerTime.KindName(), Millis: ec.TriggerTime.Millis, Logical: ec.TriggerTime.Counter}
 	if ec.TriggerTime.Kind == 0 {
 		return nil, fmt.Errorf("evidence context has no trigger time")
+	}
+	if m.engine.frames {
+		return m.encodeFrame(q, ec), nil
 	}
 	return json.Marshal(abi.QueryRequest{
 		CheckID: q.CheckID,

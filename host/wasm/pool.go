@@ -45,7 +45,7 @@ func newPool(ctx context.Context, size int, warm *instance, newInst func(context
 	return p, nil
 }
 
-// errPoolClosed is returned by get after close.
+// poolClosedError is returned by get after close.
 type poolClosedError struct{}
 
 func (poolClosedError) Error() string { return "module is closed" }

@@ -21,6 +21,9 @@ type config struct {
 	Overrides     map[string]string `json:"overrides"`
 }
 
+// cfgCache keeps the parsed config while the host passes the same block.
+var cfgCache sdk.ConfigCache[config]
+
 func parseConfig(raw json.RawMessage) (config, error) {
 	cfg := config{MaxKeyBytes: 255, MaxValueBytes: 65536}
 	if len(raw) == 0 {
@@ -47,7 +50,7 @@ var (
 // runGet reads one environment variable. A variable that is not set gives
 // no value and no error, with the anchor still naming the key.
 func runGet(c *sdk.Call) (*sdk.Result, error) {
-	cfg, err := parseConfig(c.Config)
+	cfg, err := cfgCache.Get(c, parseConfig)
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,9 @@ type config struct {
 	AllowPrivate     bool      `json:"allow_private"`
 }
 
+// cfgCache keeps the parsed config while the host passes the same block.
+var cfgCache sdk.ConfigCache[config]
+
 func parseConfig(raw json.RawMessage) (config, error) {
 	cfg := config{TimeoutMS: 5000, MaxResponseBytes: 1 << 20, UserAgent: "decision-gate/0.1", HashAlgorithm: "sha256"}
 	if len(raw) > 0 {
@@ -95,7 +98,7 @@ func fetch(c *sdk.Call) (*parsedURL, *sdk.HTTPResponse, error) {
 	if !ok {
 		return nil, nil, errInvalidURL
 	}
-	cfg, err := parseConfig(c.Config)
+	cfg, err := cfgCache.Get(c, parseConfig)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,1 +1,1 @@
-wjgEeu6oAAPnZGzgN2R5b1bkARFTTe+Ja1cdBP33AS04YHbCnPyXhOuNIgBKzWmQzbvBiKfcS3yPvve7wumfCg==
+04jsZ6mPlzIYl8NLh+97Ff1/LR8+6n48Tlvbt/yKfpi7VMIn1cTCUbFGRU/BekNWikkiAdklAbpU+0XUe/+MBQ==

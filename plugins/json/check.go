@@ -22,6 +22,9 @@ type config struct {
 	AllowYAML bool   `json:"allow_yaml"`
 }
 
+// cfgCache keeps the parsed config while the host passes the same block.
+var cfgCache sdk.ConfigCache[config]
+
 func parseConfig(raw json.RawMessage) (config, error) {
 	cfg := config{MaxBytes: 1 << 20, AllowYAML: true}
 	if len(raw) > 0 {
@@ -49,7 +52,7 @@ func fileDetails(file string) []byte {
 // runPath reads a JSON or YAML file under the root and returns the whole
 // document or the values a JSONPath selects.
 func runPath(c *sdk.Call) (*sdk.Result, error) {
-	cfg, err := parseConfig(c.Config)
+	cfg, err := cfgCache.Get(c, parseConfig)
 	if err != nil {
 		return nil, err
 	}

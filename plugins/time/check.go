@@ -16,6 +16,9 @@ type config struct {
 	AllowLogical bool `json:"allow_logical"`
 }
 
+// cfgCache keeps the parsed config while the host passes the same block.
+var cfgCache sdk.ConfigCache[config]
+
 func parseConfig(raw json.RawMessage) (config, error) {
 	cfg := config{AllowLogical: true}
 	if len(raw) == 0 {
@@ -61,7 +64,7 @@ func result(value string, ts sdk.Timestamp) *sdk.Result {
 
 // runNow returns the trigger time as a JSON integer.
 func runNow(c *sdk.Call) (*sdk.Result, error) {
-	cfg, err := parseConfig(c.Config)
+	cfg, err := cfgCache.Get(c, parseConfig)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +91,7 @@ func runBefore(c *sdk.Call) (*sdk.Result, error) { return compare(c, -1) }
 
 // compare evaluates after (want +1) or before (want -1).
 func compare(c *sdk.Call, want int) (*sdk.Result, error) {
-	cfg, err := parseConfig(c.Config)
+	cfg, err := cfgCache.Get(c, parseConfig)
 	if err != nil {
 		return nil, err
 	}

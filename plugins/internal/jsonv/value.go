@@ -56,14 +56,38 @@ type Value struct {
 }
 
 // Members is the ordered member list of a JSON object.
+//
+// Small objects (the common case: params and config blocks) are searched
+// linearly; the key index is built only past indexFrom members. Inside a
+// Wasm module every loop iteration is expensive, and a map costs far more
+// loop iterations than scanning a handful of keys.
 type Members struct {
 	keys []string
 	vals []*Value
-	idx  map[string]int
+	idx  map[string]int // nil until len(keys) > indexFrom
 }
 
+// indexFrom is the member count above which lookups use a map.
+const indexFrom = 16
+
 // NewMembers returns an empty member list.
-func NewMembers() *Members { return &Members{idx: map[string]int{}} }
+func NewMembers() *Members { return &Members{} }
+
+// find returns the position of key k, or -1.
+func (m *Members) find(k string) int {
+	if m.idx != nil {
+		if i, ok := m.idx[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, key := range m.keys {
+		if key == k {
+			return i
+		}
+	}
+	return -1
+}
 
 // Len returns the number of members.
 func (m *Members) Len() int { return len(m.keys) }
@@ -73,8 +97,8 @@ func (m *Members) At(i int) (string, *Value) { return m.keys[i], m.vals[i] }
 
 // Get returns the value of key k.
 func (m *Members) Get(k string) (*Value, bool) {
-	i, ok := m.idx[k]
-	if !ok {
+	i := m.find(k)
+	if i < 0 {
 		return nil, false
 	}
 	return m.vals[i], true
@@ -83,13 +107,21 @@ func (m *Members) Get(k string) (*Value, bool) {
 // Set stores v under k. A new key is appended; an existing key keeps its
 // position and gets the new value.
 func (m *Members) Set(k string, v *Value) {
-	if i, ok := m.idx[k]; ok {
+	if i := m.find(k); i >= 0 {
 		m.vals[i] = v
 		return
 	}
-	m.idx[k] = len(m.keys)
 	m.keys = append(m.keys, k)
 	m.vals = append(m.vals, v)
+	switch n := len(m.keys); {
+	case m.idx != nil:
+		m.idx[k] = n - 1
+	case n > indexFrom:
+		m.idx = make(map[string]int, 2*n)
+		for i, key := range m.keys {
+			m.idx[key] = i
+		}
+	}
 }
 
 // NullValue returns a new null value.
