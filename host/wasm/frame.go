@@ -25,7 +25,7 @@ func (m *Module) encodeFrame(q evidence.Query, ec evidence.Context) []byte {
 	if ec.CorrelationID != nil {
 		f.CorrelationID = []byte(*ec.CorrelationID)
 	}
-	if !m.engine.configure {
+	if m.engine == nil || !m.engine.configure {
 		f.Config = m.config
 	}
 	return abi.AppendQueryFrame(make([]byte, 0, 96+len(q.CheckID)+len(q.Params)+len(f.Config)+len(ec.RunID)+len(ec.ScenarioID)+len(ec.StageID)+len(ec.TriggerID)), &f)

@@ -102,7 +102,7 @@ func (m *Module) Query(ctx context.Context, q evidence.Query, ec evidence.Contex
 	out, err := in.runQuery(callCtx, input, m.limits.MaxOutputBytes)
 	if err == nil {
 		var res evidence.Result
-		if m.engine.frames {
+		if m.frames() {
 			res, err = decodeResultFrame(out)
 		} else {
 			res, err = decodeResponse(out)
@@ -160,7 +160,7 @@ func (m *Module) encodeQuery(q evidence.Query, ec evidence.Context) ([]byte, err
 	if ec.TriggerTime.Kind == 0 {
 		return nil, fmt.Errorf("evidence context has no trigger time")
 	}
-	if m.engine.frames {
+	if m.frames() {
 		return m.encodeFrame(q, ec), nil
 	}
 	return json.Marshal(abi.QueryRequest{
@@ -247,3 +247,6 @@ func (m *Module) Close(ctx context.Context) error {
 }
 
 var _ provider.Provider = (*Module)(nil)
+
+// frames reports whether the module speaks binary frames.
+func (m *Module) frames() bool { return m.engine != nil && m.engine.frames }
