@@ -8,6 +8,9 @@ package abi
 type FSReadRequest struct {
 	Path     string `json:"path"`
 	MaxBytes int64  `json:"max_bytes,omitempty"`
+	// Frames asks for the response as an [FSReadFrame] instead of JSON, so
+	// the content is not base64 inside JSON.
+	Frames bool `json:"frames,omitempty"`
 }
 
 // FSReadResponse is the output of [FuncFSRead]. The host writes it; the
@@ -40,6 +43,8 @@ type HTTPFetchRequest struct {
 	URL       string            `json:"url"`
 	Headers   map[string]string `json:"headers,omitempty"`
 	TimeoutMS int               `json:"timeout_ms,omitempty"`
+	// Frames asks for the response as an [HTTPFetchFrame] instead of JSON.
+	Frames bool `json:"frames,omitempty"`
 }
 
 // HTTPFetchResponse is the output of [FuncHTTPFetch]. The host writes it;

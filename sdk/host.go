@@ -93,6 +93,11 @@ func decodeFSRead(raw []byte) (*File, error) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, fmt.Errorf("%w: fs_read response: %v", ErrInternal, err)
 	}
+	return fsReadResult(r)
+}
+
+// fsReadResult maps an fs_read answer onto a File and the sdk errors.
+func fsReadResult(r abi.FSReadResponse) (*File, error) {
 	f := &File{RelPath: r.RelPath, Size: r.Size, Data: r.Data}
 	switch r.Error {
 	case abi.StatusOK:
@@ -102,6 +107,15 @@ func decodeFSRead(raw []byte) (*File, error) {
 		return f, ErrLimit
 	}
 	return nil, statusError(r.Error)
+}
+
+// decodeFSReadFrame is decodeFSRead for a framed response.
+func decodeFSReadFrame(raw []byte) (*File, error) {
+	r, err := abi.DecodeFSReadFrame(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: fs_read response: %v", ErrInternal, err)
+	}
+	return fsReadResult(r)
 }
 
 // decodeHTTPFetch turns an http_fetch response body into an HTTPResponse.

@@ -4,6 +4,7 @@ package sdk
 
 import (
 	"encoding/json"
+	"fmt"
 	"runtime/debug"
 	"unsafe"
 
@@ -176,17 +177,23 @@ func jsonCall(req any, size int, fn func(r unsafe.Pointer, rn uint32, o unsafe.P
 }
 
 func platformFSRead(req abi.FSReadRequest) (*File, error) {
-	out, err := jsonCall(req, 16<<10, hostFSRead)
+	req.Frames = true
+	out, err := jsonCall(req, 1<<10, hostFSRead)
 	if err != nil {
 		return nil, err
 	}
-	return decodeFSRead(out)
+	return decodeFSReadFrame(out)
 }
 
 func platformHTTPFetch(req abi.HTTPFetchRequest) (*HTTPResponse, error) {
-	out, err := jsonCall(req, 16<<10, hostHTTPFetch)
+	req.Frames = true
+	out, err := jsonCall(req, 1<<10, hostHTTPFetch)
 	if err != nil {
 		return nil, err
 	}
-	return decodeHTTPFetch(out)
+	r, err := abi.DecodeHTTPFetchFrame(out)
+	if err != nil {
+		return nil, fmt.Errorf("%w: http_fetch response: %v", ErrInternal, err)
+	}
+	return &HTTPResponse{Status: r.Status, Headers: r.Headers, Body: r.Body}, nil
 }

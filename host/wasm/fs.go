@@ -37,8 +37,10 @@ func (h *host) fsReadStatus(ctx context.Context, mod api.Module, reqPtr, reqLen,
 	if err != nil {
 		return h.status(ctx, fn, err)
 	}
-	out, err := json.Marshal(resp)
-	if err != nil {
+	var out []byte
+	if req.Frames {
+		out = abi.AppendFSReadFrame(nil, resp)
+	} else if out, err = json.Marshal(resp); err != nil {
 		return int32(abi.StatusInternal)
 	}
 	h.log.Debug("file read", "provider_id", h.providerID, "path", resp.RelPath, "size", resp.Size, "over_limit", resp.Error == abi.StatusLimit)

@@ -35,7 +35,12 @@ func (h *host) httpFetchStatus(ctx context.Context, mod api.Module, reqPtr, reqL
 	if err != nil {
 		return h.status(ctx, fn, err)
 	}
-	out, err := json.Marshal(resp)
+	var out []byte
+	if req.Frames {
+		out, err = abi.AppendHTTPFetchFrame(nil, resp)
+	} else {
+		out, err = json.Marshal(resp)
+	}
 	if err != nil {
 		return int32(abi.StatusInternal)
 	}
