@@ -270,7 +270,9 @@ func TestBuiltinEvidence(t *testing.T) {
 func httpFixture(t *testing.T) string {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("fine")) })
-	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "http://example.invalid/", http.StatusFound) })
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://example.invalid/", http.StatusFound)
+	})
 	srv := &http.Server{Handler: mux}
 	ln, err := netListen()
 	if err != nil {
