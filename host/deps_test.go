@@ -21,6 +21,7 @@ var levels = []struct {
 	{5, []string{"host/mcp"}},
 	{6, []string{"host/server"}},
 	{7, []string{"cmd/"}},
+	{8, []string{"examples/"}},
 }
 
 // fences name third-party imports that only some packages may use.
