@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/decision-gate/dgw/host/config"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,5 +146,23 @@ func TestConfigValidate(t *testing.T) {
 	code, _, errOut = runCLI(t, "", "config", "validate", "--config", bad)
 	if code != 1 || !strings.Contains(errOut, "unknown key: server.bnd") {
 		t.Fatalf("%d %s", code, errOut)
+	}
+}
+
+func TestWithDataDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	cfg, err := withDataDir(config.Default(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RunStateStore.Type != config.StoreBolt || cfg.RunStateStore.Path.Resolved != filepath.Join(dir, "run-state.db") ||
+		cfg.SchemaRegistry.Type != config.StoreBolt || cfg.SchemaRegistry.Path.Resolved != filepath.Join(dir, "registry.db") {
+		t.Fatalf("stores: %+v %+v", cfg.RunStateStore, cfg.SchemaRegistry)
+	}
+	if config.Default().RunStateStore.Type != config.StoreMemory {
+		t.Fatal("withDataDir must not modify its input")
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Fatalf("data dir: %v %v", info, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -64,6 +65,7 @@ func serve(e *env, args []string) int {
 	fs := newFlags(e, "serve", "serve [--config FILE] [--allow-non-loopback]")
 	cfgPath := fs.String("config", "", "config file (default: $DECISION_GATE_CONFIG, ./decision-gate.toml, else the embedded default)")
 	nonLoopback := fs.Bool("allow-non-loopback", false, "allow binding a non-loopback address (also needs non-local auth and TLS)")
+	dataDir := fs.String("data-dir", "", "keep runs, scenario definitions and schemas in bbolt files in this directory (for stores the config leaves in memory)")
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
@@ -74,6 +76,11 @@ func serve(e *env, args []string) int {
 	cfg, err := loadConfig(e, *cfgPath, true)
 	if err != nil {
 		return fail(e, "config: %v", err)
+	}
+	if *dataDir != "" {
+		if cfg, err = withDataDir(cfg, *dataDir); err != nil {
+			return fail(e, "--data-dir: %v", err)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -110,4 +117,27 @@ func configDefault(e *env, args []string) int {
 	}
 	e.stdout.Write(config.DefaultTOML())
 	return 0
+}
+
+// withDataDir returns a copy of cfg whose in-memory stores become bbolt
+// files in dir (run-state.db, registry.db). Stores the config already puts
+// on disk or in PostgreSQL are left as they are.
+func withDataDir(cfg *config.Config, dir string) (*config.Config, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, err
+	}
+	out := *cfg
+	if out.RunStateStore.Type == config.StoreMemory {
+		p := filepath.Join(abs, "run-state.db")
+		out.RunStateStore.Type, out.RunStateStore.Path = config.StoreBolt, config.Path{Raw: p, Resolved: p}
+	}
+	if out.SchemaRegistry.Type == config.StoreMemory {
+		p := filepath.Join(abs, "registry.db")
+		out.SchemaRegistry.Type, out.SchemaRegistry.Path = config.StoreBolt, config.Path{Raw: p, Resolved: p}
+	}
+	return &out, nil
 }
