@@ -12,6 +12,10 @@ import (
 // Status is scenario_status. It is not read-only in effect: it appends a
 // tool-call record and saves the run.
 func (e *Engine) Status(ctx context.Context, scenarioID string, req scenario.StatusRequest) (*scenario.Status, error) {
+	return retryConflicts(ctx, e, func() (*scenario.Status, error) { return e.status(ctx, scenarioID, req) })
+}
+
+func (e *Engine) status(ctx context.Context, scenarioID string, req scenario.StatusRequest) (*scenario.Status, error) {
 	if _, err := e.mustSpec(scenarioID); err != nil {
 		return nil, err
 	}
@@ -53,6 +57,10 @@ func (e *Engine) Status(ctx context.Context, scenarioID string, req scenario.Sta
 // type and payload returns the existing record; anything else is a Conflict,
 // which is also recorded in the tool-call log.
 func (e *Engine) Submit(ctx context.Context, scenarioID string, req scenario.SubmitRequest) (*scenario.SubmitResult, error) {
+	return retryConflicts(ctx, e, func() (*scenario.SubmitResult, error) { return e.submit(ctx, scenarioID, req) })
+}
+
+func (e *Engine) submit(ctx context.Context, scenarioID string, req scenario.SubmitRequest) (*scenario.SubmitResult, error) {
 	if _, err := e.mustSpec(scenarioID); err != nil {
 		return nil, err
 	}

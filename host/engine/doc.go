@@ -15,6 +15,18 @@
 // (implemented over the provider registry), [RunStore] (memory, bbolt,
 // SQLite, PostgreSQL), and [DispatchPolicy]. It does no I/O of its own.
 //
+// # Persistence
+//
+// A call reports success only after the run store's Save returned nil, so
+// with a durable store an acknowledged decision survives a crash. With
+// Options.Specs the engine also stores every defined spec before it
+// becomes visible (a define that cannot be stored fails), and
+// [Engine.Restore] loads stored specs after a restart so runs continue
+// without a new define. The reference keeps specs in memory only. Engines
+// sharing one database see each other's definitions on a lookup miss
+// (Options.BaseContext) and never overwrite each other's decisions: a save
+// that lost an optimistic race is re-run from a fresh load.
+//
 // # Concurrency
 //
 // An [*Engine] is safe for concurrent use. Calls on one run are serialised

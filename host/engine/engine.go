@@ -43,13 +43,16 @@ func New(source EvidenceSource, store RunStore, opts *Options) *Engine {
 	return &Engine{source: source, store: store, opts: opts.withDefaults(), specs: map[string]*compiled{}}
 }
 
-// Define registers a spec and returns its hash.
+// Define registers a spec and returns its hash. With Options.Specs the spec
+// is stored after validation and before it becomes visible: a spec that
+// cannot be stored is not defined.
 //
 // # Errors
 //
 //   - AlreadyExists: "scenario already defined" (define is not idempotent);
 //   - whatever Options.DefineCheck returns;
-//   - FailedPrecondition: "invalid scenario spec: …" (structural).
+//   - FailedPrecondition: "invalid scenario spec: …" (structural);
+//   - the spec store's code (Unavailable, …): "scenario store put error: …".
 func (e *Engine) Define(ctx context.Context, spec *scenario.Spec) (evidence.HashDigest, error) {
 	e.mu.RLock()
 	_, dup := e.specs[spec.ScenarioID]
@@ -66,9 +69,14 @@ func (e *Engine) Define(ctx context.Context, spec *scenario.Spec) (evidence.Hash
 	if err != nil {
 		return evidence.HashDigest{}, err
 	}
+	if err := e.persist(ctx, spec); err != nil {
+		return evidence.HashDigest{}, err
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, dup := e.specs[spec.ScenarioID]; dup {
+	// With a spec store, a stored spec is ours even if a concurrent lookup
+	// already loaded it back.
+	if _, dup := e.specs[spec.ScenarioID]; dup && e.opts.Specs == nil {
 		return evidence.HashDigest{}, errcode.New(errcode.AlreadyExists, "scenario already defined")
 	}
 	e.specs[spec.ScenarioID] = c
@@ -114,7 +122,8 @@ func Compile(spec *scenario.Spec) (*compiled, error) {
 	return c, nil
 }
 
-// Spec returns a defined spec and its hash.
+// Spec returns a defined spec and its hash. A spec this engine does not
+// hold is looked up in Options.Specs (see Options.BaseContext).
 func (e *Engine) Spec(scenarioID string) (*scenario.Spec, evidence.HashDigest, bool) {
 	c, ok := e.lookup(scenarioID)
 	if !ok {
@@ -123,8 +132,10 @@ func (e *Engine) Spec(scenarioID string) (*scenario.Spec, evidence.HashDigest, b
 	return c.spec, c.hash, true
 }
 
-// Specs returns every defined spec, sorted by scenario id.
+// Specs returns every defined spec, sorted by scenario id, including specs
+// stored by other engines on the same spec store (see Options.BaseContext).
 func (e *Engine) Specs() []*scenario.Spec {
+	e.refreshStored()
 	e.mu.RLock()
 	out := make([]*scenario.Spec, 0, len(e.specs))
 	for _, c := range e.specs {
@@ -136,6 +147,13 @@ func (e *Engine) Specs() []*scenario.Spec {
 }
 
 func (e *Engine) lookup(scenarioID string) (*compiled, bool) {
+	if c, ok := e.cached(scenarioID); ok {
+		return c, true
+	}
+	return e.lookupStored(scenarioID)
+}
+
+func (e *Engine) cached(scenarioID string) (*compiled, bool) {
 	e.mu.RLock()
 	c, ok := e.specs[scenarioID]
 	e.mu.RUnlock()

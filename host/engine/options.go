@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"log/slog"
+	"time"
 
 	"github.com/decision-gate/dgw/host/evidence"
 	"github.com/decision-gate/dgw/host/scenario"
@@ -42,6 +44,17 @@ type Options struct {
 	DefineCheck func(*scenario.Spec) error
 	// Logger receives debug and lifecycle logs; nil discards them.
 	Logger *slog.Logger
+	// Specs, when set, persists defined specs (see [SpecStore] and
+	// [Engine.Restore]); nil keeps them in memory only.
+	Specs SpecStore
+	// BaseContext, like http.Server.BaseContext, returns the parent
+	// context of spec-store lookups made by calls that carry no context of
+	// their own ([Engine.Spec] and [Engine.Specs] on a miss, which is how
+	// engines sharing a database see each other's definitions). Nil means
+	// such calls use only the specs this engine holds.
+	BaseContext func() context.Context
+	// SpecLookupTimeout bounds each of those lookups; 0 means 5 seconds.
+	SpecLookupTimeout time.Duration
 }
 
 func (o *Options) withDefaults() Options {
@@ -54,6 +67,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if out.Logger == nil {
 		out.Logger = slog.New(slog.DiscardHandler)
+	}
+	if out.SpecLookupTimeout <= 0 {
+		out.SpecLookupTimeout = 5 * time.Second
 	}
 	return out
 }

@@ -35,7 +35,15 @@ func (e *Engine) Next(ctx context.Context, scenarioID string, req scenario.NextR
 	return e.trigger(ctx, scenarioID, req.Trigger(), "scenario.next", &req)
 }
 
+// trigger runs triggerOnce, again from a fresh load when its save lost a
+// race with another engine (see [MaxConflictRetries]).
 func (e *Engine) trigger(ctx context.Context, scenarioID string, ev scenario.TriggerEvent, method string, request any) (*scenario.NextResult, error) {
+	return retryConflicts(ctx, e, func() (*scenario.NextResult, error) {
+		return e.triggerOnce(ctx, scenarioID, ev, method, request)
+	})
+}
+
+func (e *Engine) triggerOnce(ctx context.Context, scenarioID string, ev scenario.TriggerEvent, method string, request any) (*scenario.NextResult, error) {
 	c, err := e.mustSpec(scenarioID)
 	if err != nil {
 		return nil, err
@@ -286,7 +294,11 @@ func storeErr(err error) error {
 	if code == errcode.Internal {
 		code = errcode.Unavailable
 	}
-	return errcode.Wrap(code, "", errors.New("run state store save error: "+err.Error()))
+	out := errcode.Wrap(code, "", errors.New("run state store save error: "+err.Error()))
+	if code == errcode.Conflict {
+		return &saveConflictError{out} // retried by retryConflicts
+	}
+	return out
 }
 
 func joinComma(s []string) string {

@@ -11,15 +11,19 @@ import (
 	"github.com/decision-gate/dgw/host/evidence"
 	"github.com/decision-gate/dgw/host/mcp"
 	"github.com/decision-gate/dgw/host/registry"
-	"github.com/decision-gate/dgw/host/registry/memreg"
 )
 
 // attachExtensions builds the schema registry and docs index and hands
 // them, with the audit sink, to the tool service.
 func (s *Server) attachExtensions(_ context.Context, o *mcp.Options, sink *audit.Sink) error {
 	cfg := s.cfg
-	reg, err := registry.New(memreg.New(), registryOptions(cfg))
+	d, err := registryDriver(cfg)
 	if err != nil {
+		return fmt.Errorf("schema_registry (%s): %w", cfg.SchemaRegistry.Type, err)
+	}
+	reg, err := registry.New(d, registryOptions(cfg))
+	if err != nil {
+		d.Close()
 		return fmt.Errorf("schema_registry: %w", err)
 	}
 	s.onClose(reg.Close)

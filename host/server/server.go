@@ -18,7 +18,6 @@ import (
 	"github.com/decision-gate/dgw/host/engine"
 	"github.com/decision-gate/dgw/host/mcp"
 	"github.com/decision-gate/dgw/host/provider"
-	"github.com/decision-gate/dgw/host/store/memstore"
 )
 
 // Options are the process-level inputs a config does not carry.
@@ -92,13 +91,23 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *Server, err 
 	if err != nil {
 		return nil, err
 	}
-	s.engine = engine.New(s.reg, memstore.New(), &engine.Options{
+	st, err := s.runStateStore()
+	if err != nil {
+		return nil, err
+	}
+	base := context.WithoutCancel(ctx)
+	s.engine = engine.New(s.reg, st.runs, &engine.Options{
 		Trust:       trustPolicy(cfg),
 		Anchors:     anchorRequirements(cfg),
 		Dispatch:    dispatch,
 		DefineCheck: defineCheck(s.reg, cfg.Validation),
 		Logger:      s.log,
+		Specs:       st.specs,
+		BaseContext: func() context.Context { return base },
 	})
+	if err := s.restoreSpecs(ctx); err != nil {
+		return nil, err
+	}
 	svcOpts, err := s.serviceOptions(ctx, sink)
 	if err != nil {
 		return nil, err

@@ -14,12 +14,6 @@ func unsupported(cfg *config.Config) error {
 	add := func(key, what string) {
 		errs = append(errs, fmt.Errorf("%s: %s is not available in this build; remove the setting or use a build that serves it", key, what))
 	}
-	if t := cfg.RunStateStore.Type; t != "" && t != config.StoreMemory {
-		add("run_state_store.type", fmt.Sprintf("durable run state (%s)", t))
-	}
-	if t := cfg.SchemaRegistry.Type; t != "" && t != config.StoreMemory {
-		add("schema_registry.type", fmt.Sprintf("a durable schema registry (%s)", t))
-	}
 	if cfg.RunpackStorage != nil {
 		add("runpack_storage", "object-store runpack storage")
 	}

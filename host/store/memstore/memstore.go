@@ -1,5 +1,3 @@
-// Package memstore is the in-memory run-state store: fast, process-local,
-// and gone on restart.
 package memstore
 
 import (

@@ -1,0 +1,269 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/decision-gate/dgw/host/errcode"
+	"github.com/decision-gate/dgw/host/store"
+	"github.com/decision-gate/dgw/host/store/driver"
+	"github.com/decision-gate/dgw/host/store/internal/groupcommit"
+)
+
+// schemaVersion is the layout version kept in PRAGMA user_version.
+const schemaVersion = 1
+
+// DefaultBusyTimeoutMS is the busy timeout when Options leaves it 0.
+const DefaultBusyTimeoutMS = 5000
+
+// Options configures [Open] and [OpenDriver]. A nil *Options means all
+// defaults.
+type Options struct {
+	// JournalMode is "wal" (the default when "") or "delete".
+	JournalMode string
+	// SyncMode is "full" (the default when "") or "normal".
+	SyncMode string
+	// BusyTimeoutMS is how long a connection waits for a lock; 0 means
+	// DefaultBusyTimeoutMS.
+	BusyTimeoutMS int64
+	// Store configures the portable store that [Open] returns.
+	Store store.Options
+}
+
+// Driver is a run-state backend over one SQLite file. It is safe for
+// concurrent use; Close it when done.
+type Driver struct {
+	db     *sql.DB
+	path   string
+	group  *groupcommit.Group[*sql.Tx]
+	closed atomic.Bool
+}
+
+var schema = []string{
+	`CREATE TABLE IF NOT EXISTS runs (
+		run_key        BLOB    NOT NULL PRIMARY KEY,
+		tenant_id      INTEGER NOT NULL,
+		namespace_id   INTEGER NOT NULL,
+		run_id         TEXT    NOT NULL,
+		latest_version INTEGER NOT NULL
+	) WITHOUT ROWID`,
+	`CREATE TABLE IF NOT EXISTS run_versions (
+		run_key    BLOB    NOT NULL,
+		version    INTEGER NOT NULL,
+		state_json BLOB    NOT NULL,
+		checksum   TEXT    NOT NULL,
+		PRIMARY KEY (run_key, version)
+	)`,
+	`CREATE TABLE IF NOT EXISTS specs (
+		scenario_id TEXT NOT NULL PRIMARY KEY,
+		spec_json   BLOB NOT NULL,
+		checksum    TEXT NOT NULL
+	)`,
+}
+
+// Open opens (creating if needed) the run-state database at path and
+// returns the portable store over it. Close the store when done.
+//
+// # Errors
+//
+// As for [OpenDriver]; errcode.InvalidArgument for bad store options.
+func Open(path string, opts *Options) (*store.Store, error) {
+	d, err := OpenDriver(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	var so *store.Options
+	if opts != nil {
+		so = &opts.Store
+	}
+	return store.New(d, so)
+}
+
+// OpenDriver opens (creating if needed) the run-state database at path.
+//
+// # Errors
+//
+// errcode.InvalidArgument for unknown options or an empty path;
+// errcode.FailedPrecondition for a file with a newer layout;
+// errcode.Unavailable when the file stays locked; errcode.Internal for
+// other failures (a file that is not a database, say).
+func OpenDriver(path string, opts *Options) (*Driver, error) {
+	const op = "sqlitestore: open"
+	dsn, err := dataSourceName(path, opts)
+	if err != nil {
+		return nil, &errcode.Error{Code: errcode.InvalidArgument, Op: op, Err: err}
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, classify(context.Background(), op, err)
+	}
+	db.SetMaxIdleConns(4)
+	d := &Driver{db: db, path: path}
+	if err := d.migrate(); err != nil {
+		db.Close()
+		return nil, classify(context.Background(), op, err)
+	}
+	d.group = groupcommit.New(d.txn)
+	return d, nil
+}
+
+// Path returns the database file.
+func (d *Driver) Path() string { return d.path }
+
+// dataSourceName builds the driver DSN: a file: URI with the pragmas every
+// new connection runs, and BEGIN IMMEDIATE for every transaction.
+func dataSourceName(path string, opts *Options) (string, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	journal := strings.ToLower(opts.JournalMode)
+	switch journal {
+	case "":
+		journal = "wal"
+	case "wal", "delete":
+	default:
+		return "", fmt.Errorf("journal_mode %q is not wal or delete", opts.JournalMode)
+	}
+	sync := strings.ToLower(opts.SyncMode)
+	switch sync {
+	case "":
+		sync = "full"
+	case "full", "normal":
+	default:
+		return "", fmt.Errorf("sync_mode %q is not full or normal", opts.SyncMode)
+	}
+	busy := opts.BusyTimeoutMS
+	switch {
+	case busy == 0:
+		busy = DefaultBusyTimeoutMS
+	case busy < 0:
+		return "", fmt.Errorf("busy_timeout_ms %d is negative", busy)
+	}
+	if path == "" {
+		return "", fmt.Errorf("path is empty")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	// In a file: URI, '%', '?' and '#' would be read as syntax.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(abs))
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(busy, 10)+")")
+	q.Add("_pragma", "journal_mode("+journal+")")
+	q.Add("_pragma", "synchronous("+sync+")")
+	q.Set("_txlock", "immediate")
+	return "file:" + escaped + "?" + q.Encode(), nil
+}
+
+// migrate creates the tables in a new file and refuses files with a newer
+// layout.
+func (d *Driver) migrate() error {
+	ctx := context.Background()
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	switch {
+	case v > schemaVersion:
+		return errcode.New(errcode.FailedPrecondition, "sqlitestore: database layout %d is newer than %d", v, schemaVersion)
+	case v == schemaVersion:
+		return nil
+	}
+	for _, stmt := range schema {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(schemaVersion)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// txn is the group-commit transaction: BEGIN IMMEDIATE (from the DSN),
+// fn, COMMIT.
+func (d *Driver) txn(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// classify codes a database error: context errors keep their code, a lock
+// that outlived the busy timeout is unavailable, coded errors keep their
+// code, the rest is internal.
+func classify(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return &errcode.Error{Code: errcode.Of(cerr), Op: op, Err: err}
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return &errcode.Error{Code: errcode.Unavailable, Op: op, Err: err}
+		}
+	}
+	return errcode.Wrap(errcode.Internal, op, err)
+}
+
+// classify is the package classify, except that any failure after Close
+// (a call that raced it) is [driver.ErrClosed].
+func (d *Driver) classify(ctx context.Context, op string, err error) error {
+	if err != nil && d.closed.Load() && errcode.Of(err) == errcode.Internal {
+		return driver.ErrClosed
+	}
+	return classify(ctx, op, err)
+}
+
+// begin checks the context and the closed flag before a call.
+func (d *Driver) begin(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return errcode.Wrap(errcode.Of(err), op, err)
+	}
+	if d.closed.Load() {
+		return driver.ErrClosed
+	}
+	return nil
+}
+
+// update runs a write in the next group commit.
+func (d *Driver) update(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	if err := d.begin(ctx, op); err != nil {
+		return err
+	}
+	return d.classify(ctx, op, d.group.Do(ctx, fn))
+}
+
+// Close implements [driver.Store].
+func (d *Driver) Close() error {
+	if !d.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	return classify(context.Background(), "sqlitestore: close", d.db.Close())
+}
+
+var _ driver.Store = (*Driver)(nil)
