@@ -48,7 +48,7 @@ func flatten(n *node, out []step) []step {
 
 // selectJSONPath returns the values path selects in doc, in order.
 func selectJSONPath(doc *jsonv.Value, path string) (matches []*jsonv.Value, err error) {
-	tree, err := parseJSONPath(path)
+	steps, err := compiledPath(path)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func selectJSONPath(doc *jsonv.Value, path string) (matches []*jsonv.Value, err 
 		}
 	}()
 	sel := &selector{root: doc}
-	for _, st := range flatten(tree, nil) {
+	for _, st := range steps {
 		sel.visit(st)
 	}
 	if !sel.hasCurrent {
