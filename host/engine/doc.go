@@ -32,6 +32,9 @@
 // An [*Engine] is safe for concurrent use. Calls on one run are serialised
 // by a per-run lock; calls on different runs proceed in parallel. A call
 // that fails leaves the run exactly as it was: nothing is half-written.
+// Engines in different processes sharing one database have no common lock:
+// there the store's optimistic versions decide, and a call whose save lost
+// the race is run again from a fresh load (see [MaxConflictRetries]).
 //
 // # Usage
 //

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -384,4 +385,57 @@ func TestWrite_contextAfterSend(t *testing.T) {
 			t.Fatalf("Append after the terminated one = %d, %v", v, err)
 		}
 	})
+}
+
+// TestAppend_concurrentKeep races appenders that prune (keep 3) through two
+// drivers, as two replicas with max_versions would: however the appends
+// interleave, exactly the newest three versions remain.
+func TestAppend_concurrentKeep(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	ds := []*Driver{openDriver(t, dsn, nil), openDriver(t, dsn, nil)}
+	k := scenario.RunKey{TenantID: 1, NamespaceID: 1, RunID: "hot"}
+	b := []byte(`{"v":0}`)
+	if _, err := ds[0].Create(ctx, k, b, driver.Sum(b)); err != nil {
+		t.Fatal(err)
+	}
+	const writers, each, keep = 8, 15, 3
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			d := ds[w%2]
+			for i, attempt := 0, 0; i < each; attempt++ {
+				rec, err := d.Load(ctx, k)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				// Some writers guess, every other attempt, that another
+				// append lands before theirs.
+				prev := rec.Version
+				if w%3 == 0 && attempt%2 == 0 {
+					prev++
+				}
+				blob := []byte(fmt.Sprintf(`{"w":%d,"i":%d}`, w, i))
+				_, err = d.Append(ctx, k, blob, driver.Sum(blob), prev, keep)
+				switch errcode.Of(err) {
+				case "":
+					i++
+				case errcode.Conflict:
+				default:
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	vs, err := ds[1].Versions(ctx, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := driver.Version(1 + writers*each)
+	if len(vs) != keep || vs[0].Version != last-2 || vs[2].Version != last {
+		t.Fatalf("versions %+v, want %d..%d", vs, last-2, last)
+	}
 }
