@@ -30,6 +30,9 @@ func (s *Server) serviceOptions(ctx context.Context, sink *audit.Sink) (mcp.Opti
 		},
 		Logger: s.log,
 	}
+	if o.Runpacks.Store, err = runpackStore(ctx, cfg); err != nil {
+		return mcp.Options{}, err
+	}
 	if err := s.attachExtensions(ctx, &o, sink); err != nil {
 		return mcp.Options{}, err
 	}

@@ -14,9 +14,6 @@ func unsupported(cfg *config.Config) error {
 	add := func(key, what string) {
 		errs = append(errs, fmt.Errorf("%s: %s is not available in this build; remove the setting or use a build that serves it", key, what))
 	}
-	if cfg.RunpackStorage != nil {
-		add("runpack_storage", "object-store runpack storage")
-	}
 	if cfg.Namespace.Authority.Mode == config.AuthorityAssetCoreHTTP {
 		add("namespace.authority.mode", "the assetcore_http namespace authority")
 	}
