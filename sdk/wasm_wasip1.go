@@ -30,11 +30,15 @@ func keep(b []byte) uint32 {
 	return p
 }
 
-// init makes the guest's garbage collector run rarely: every loop inside
-// a module is costly under the host's termination checks, and marking is
-// all loops. The heap is small and bounded by the instance's memory limit,
-// and the host recycles instances after a fixed number of calls.
-func init() { debug.SetGCPercent(800) }
+// init makes the guest's garbage collector run less often (every loop
+// inside a module is costly under the host's termination checks, and
+// marking is all loops) while a soft memory limit keeps the heap well
+// inside the instance's memory cap; the host also recycles an instance
+// whose linear memory grows past five eighths of its cap.
+func init() {
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(12 << 20)
+}
 
 //go:wasmexport pv_abi_v1
 func pvABIv1() {}

@@ -122,11 +122,19 @@ func (m *Module) Query(ctx context.Context, q evidence.Query, ec evidence.Contex
 
 // release returns a healthy instance, or recycles it after its call budget.
 func (m *Module) release(in *instance) {
-	if in.calls >= m.limits.MaxCallsPerInstance {
+	if in.calls >= m.limits.MaxCallsPerInstance || uint64(in.mod.Memory().Size()) > m.memorySoftLimit() {
 		m.pool.discard(in)
 		return
 	}
 	m.pool.put(in)
+}
+
+// memorySoftLimit is the linear-memory size past which an instance is
+// recycled after its call: Wasm memory never shrinks and a guest's heap
+// may fragment, so an instance is replaced well before it could run out
+// of memory mid-call.
+func (m *Module) memorySoftLimit() uint64 {
+	return uint64(m.limits.MemoryPages) * 65536 * 5 / 8
 }
 
 // callError names why a guest call failed: the caller's context, the
