@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/decision-gate/dgw/host/internal/pgerr"
 	"sync/atomic"
 	"time"
 
@@ -53,11 +54,11 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Driver, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, classify(ctx, op, err)
+		return nil, pgerr.Classify(ctx, op, err)
 	}
 	if err := migrate(ctx, pool); err != nil {
 		pool.Close()
-		return nil, classify(ctx, op, err)
+		return nil, pgerr.Classify(ctx, op, err)
 	}
 	return &Driver{pool: pool}, nil
 }
@@ -89,7 +90,7 @@ func (d *Driver) classify(ctx context.Context, op string, err error) error {
 	if err != nil && d.closed.Load() {
 		return driver.ErrClosed
 	}
-	return classify(ctx, op, err)
+	return pgerr.Classify(ctx, op, err)
 }
 
 // begin checks the context and the closed flag before a call.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/decision-gate/dgw/host/internal/pgerr"
 	"sync/atomic"
 	"time"
 
@@ -90,11 +91,11 @@ func OpenDriver(ctx context.Context, dsn string, opts *Options) (*Driver, error)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, classify(ctx, op, err)
+		return nil, pgerr.Classify(ctx, op, err)
 	}
 	if err := migrate(ctx, pool); err != nil {
 		pool.Close()
-		return nil, classify(ctx, op, err)
+		return nil, pgerr.Classify(ctx, op, err)
 	}
 	d := &Driver{pool: pool, writeTimeout: DefaultWriteTimeout}
 	if opts.WriteTimeout > 0 {
@@ -152,7 +153,7 @@ func (d *Driver) classify(ctx context.Context, op string, err error) error {
 	if err != nil && d.closed.Load() {
 		return driver.ErrClosed
 	}
-	return classify(ctx, op, err)
+	return pgerr.Classify(ctx, op, err)
 }
 
 // write runs one write statement on a connection acquired under ctx.

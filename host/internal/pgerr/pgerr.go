@@ -1,4 +1,6 @@
-package pgstore
+// Package pgerr classifies PostgreSQL driver errors into host/errcode
+// codes for the PostgreSQL backends (run store and schema registry).
+package pgerr
 
 import (
 	"context"
@@ -11,10 +13,10 @@ import (
 	"github.com/decision-gate/dgw/host/errcode"
 )
 
-// classify codes a database error: context errors keep their code, coded
+// Classify codes a database error: context errors keep their code, coded
 // errors keep theirs, a server or connection that cannot serve now is
 // unavailable, the rest is internal.
-func classify(ctx context.Context, op string, err error) error {
+func Classify(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -25,16 +27,16 @@ func classify(ctx context.Context, op string, err error) error {
 	if errors.As(err, &ce) {
 		return errcode.Wrap(ce.Code, op, err)
 	}
-	if transient(err) {
+	if Transient(err) {
 		return &errcode.Error{Code: errcode.Unavailable, Op: op, Err: err}
 	}
 	return &errcode.Error{Code: errcode.Internal, Op: op, Err: err}
 }
 
-// transient reports failures that say nothing about the request: the server
+// Transient reports failures that say nothing about the request: the server
 // is unreachable, restarting, out of connections, or aborted the
 // transaction to resolve a lock or serialisation conflict.
-func transient(err error) bool {
+func Transient(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
