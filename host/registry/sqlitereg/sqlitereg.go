@@ -6,11 +6,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"net/url"
-	"path/filepath"
+	"github.com/decision-gate/dgw/host/internal/sqlitedsn"
 	"strconv"
-	"strings"
 	"sync/atomic"
 
 	"modernc.org/sqlite"
@@ -24,7 +21,7 @@ import (
 const schemaVersion = 1
 
 // DefaultBusyTimeoutMS is the busy timeout when Options leaves it 0.
-const DefaultBusyTimeoutMS = 5000
+const DefaultBusyTimeoutMS = sqlitedsn.DefaultBusyTimeoutMS
 
 // Options configures [Open]. A nil *Options means all defaults.
 type Options struct {
@@ -85,44 +82,7 @@ func dataSourceName(path string, opts *Options) (string, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	journal := strings.ToLower(opts.JournalMode)
-	switch journal {
-	case "":
-		journal = "wal"
-	case "wal", "delete":
-	default:
-		return "", fmt.Errorf("journal_mode %q is not wal or delete", opts.JournalMode)
-	}
-	sync := strings.ToLower(opts.SyncMode)
-	switch sync {
-	case "":
-		sync = "full"
-	case "full", "normal":
-	default:
-		return "", fmt.Errorf("sync_mode %q is not full or normal", opts.SyncMode)
-	}
-	busy := opts.BusyTimeoutMS
-	switch {
-	case busy == 0:
-		busy = DefaultBusyTimeoutMS
-	case busy < 0:
-		return "", fmt.Errorf("busy_timeout_ms %d is negative", busy)
-	}
-	if path == "" {
-		return "", fmt.Errorf("path is empty")
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
-	}
-	// In a file: URI, '%', '?' and '#' would be read as syntax.
-	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(abs))
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(busy, 10)+")")
-	q.Add("_pragma", "journal_mode("+journal+")")
-	q.Add("_pragma", "synchronous("+sync+")")
-	q.Set("_txlock", "immediate")
-	return "file:" + escaped + "?" + q.Encode(), nil
+	return sqlitedsn.Build(path, opts.JournalMode, opts.SyncMode, opts.BusyTimeoutMS)
 }
 
 // migrate creates the table in a new file and refuses files with a newer
