@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/decision-gate/dgw/host/errcode"
 	"github.com/decision-gate/dgw/host/evidence"
@@ -75,7 +76,7 @@ func (e *Engine) triggerOnce(ctx context.Context, scenarioID string, ev scenario
 		sort.Strings(caps)
 		tcErr := &scenario.ToolCallError{
 			Code:    "provider_missing",
-			Message: "provider validation failed: missing providers: " + joinComma(missing),
+			Message: "provider validation failed: missing providers: " + strings.Join(missing, ", "),
 			Details: &scenario.ToolCallErrorDetails{Kind: "provider_missing", MissingProviders: missing, RequiredCapabilities: dedupe(caps)},
 		}
 		if err := e.recordCall(st, method, request, nil, tcErr, ev.Time, ev.CorrelationID); err != nil {
@@ -297,17 +298,6 @@ func storeErr(err error) error {
 	out := errcode.Wrap(code, "", errors.New("run state store save error: "+err.Error()))
 	if code == errcode.Conflict {
 		return &saveConflictError{out} // retried by retryConflicts
-	}
-	return out
-}
-
-func joinComma(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += ", "
-		}
-		out += v
 	}
 	return out
 }

@@ -1,11 +1,9 @@
 package server
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
 	"time"
@@ -195,15 +193,4 @@ func (s *Server) warn(sink *audit.Sink) {
 	msg := "dev-permissive mode enabled"
 	sink.Record(&audit.Security{Kind: audit.SecurityKind("dev_permissive_enabled"), Message: &msg, DevPermissive: true,
 		NamespaceAuthority: string(cfg.Namespace.Authority.Mode)})
-}
-
-// listenLoopbackCheck is used by tests to find a free loopback port.
-func freeLoopbackAddr(ctx context.Context) (string, error) {
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
