@@ -47,11 +47,24 @@ func newPool(ctx context.Context, size int, warm *instance, newInst func(context
 	p.mu.Lock()
 	for i := 1; i < size; i++ {
 		p.wg.Add(1)
-		go p.refill()
+		go func() {
+			// Let the server finish starting before warming spares.
+			select {
+			case <-time.After(warmDelay):
+			case <-p.refillCtx.Done():
+				p.wg.Done()
+				return
+			}
+			p.refill()
+		}()
 	}
 	p.mu.Unlock()
 	return p, nil
 }
+
+// warmDelay defers warming a pool's spare instances so that they do not
+// compete with start-up; a caller that needs one earlier simply waits.
+const warmDelay = 250 * time.Millisecond
 
 // poolClosedError is returned by get after close.
 type poolClosedError struct{}
