@@ -14,7 +14,7 @@ var levels = []struct {
 	prefixes []string
 }{
 	{0, []string{"abi", "host/errcode", "host/internal/", "docs/guides", "plugins/internal/jsonv"}},
-	{1, []string{"host/internal/pgerr", "host/evidence", "host/config", "host/capability", "host/trust", "host/docs", "sdk"}},
+	{1, []string{"host/internal/pgerr", "host/internal/sqlitedb", "host/evidence", "host/config", "host/capability", "host/trust", "host/docs", "sdk"}},
 	{2, []string{"host/provider", "host/scenario", "host/compare", "plugins/internal/contract", "plugins/internal/plugintest"}},
 	{3, []string{"host/wasm", "host/engine", "plugins/"}},
 	{4, []string{"host/store", "host/registry", "host/runpack", "host/policy", "host/audit"}},
@@ -32,7 +32,7 @@ var fences = []struct {
 	{"github.com/tetratelabs/wazero", []string{"host/wasm"}},
 	{"github.com/mark3labs/mcp-go", []string{"host/mcp"}},
 	{"go.etcd.io/bbolt", []string{"host/store/boltstore", "host/registry/boltreg"}},
-	{"modernc.org/sqlite", []string{"host/store/sqlitestore", "host/registry/sqlitereg"}},
+	{"modernc.org/sqlite", []string{"host/store/sqlitestore", "host/registry/sqlitereg", "host/internal/sqlitedb"}},
 	{"github.com/jackc/pgx", []string{"host/store/pgstore", "host/registry/pgreg", "host/internal/pgerr"}},
 	{"github.com/sigstore/sigstore", []string{"host/trust"}},
 }

@@ -3,13 +3,9 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"github.com/decision-gate/dgw/host/internal/sqlitedsn"
+	"github.com/decision-gate/dgw/host/internal/sqlitedb"
 	"strconv"
 	"sync/atomic"
-
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/decision-gate/dgw/host/errcode"
 	"github.com/decision-gate/dgw/host/store"
@@ -21,7 +17,7 @@ import (
 const schemaVersion = 1
 
 // DefaultBusyTimeoutMS is the busy timeout when Options leaves it 0.
-const DefaultBusyTimeoutMS = sqlitedsn.DefaultBusyTimeoutMS
+const DefaultBusyTimeoutMS = sqlitedb.DefaultBusyTimeoutMS
 
 // Options configures [Open] and [OpenDriver]. A nil *Options means all
 // defaults.
@@ -102,13 +98,13 @@ func OpenDriver(path string, opts *Options) (*Driver, error) {
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, classify(context.Background(), op, err)
+		return nil, sqlitedb.Classify(context.Background(), op, err)
 	}
 	db.SetMaxIdleConns(4)
 	d := &Driver{db: db, path: path}
 	if err := d.migrate(); err != nil {
 		db.Close()
-		return nil, classify(context.Background(), op, err)
+		return nil, sqlitedb.Classify(context.Background(), op, err)
 	}
 	d.group = groupcommit.New(d.txn)
 	return d, nil
@@ -123,7 +119,7 @@ func dataSourceName(path string, opts *Options) (string, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	return sqlitedsn.Build(path, opts.JournalMode, opts.SyncMode, opts.BusyTimeoutMS)
+	return sqlitedb.Build(path, opts.JournalMode, opts.SyncMode, opts.BusyTimeoutMS)
 }
 
 // migrate creates the tables in a new file and refuses files with a newer
@@ -170,33 +166,13 @@ func (d *Driver) txn(ctx context.Context, fn func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// classify codes a database error: context errors keep their code, a lock
-// that outlived the busy timeout is unavailable, coded errors keep their
-// code, the rest is internal.
-func classify(ctx context.Context, op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if cerr := ctx.Err(); cerr != nil {
-		return &errcode.Error{Code: errcode.Of(cerr), Op: op, Err: err}
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return &errcode.Error{Code: errcode.Unavailable, Op: op, Err: err}
-		}
-	}
-	return errcode.Wrap(errcode.Internal, op, err)
-}
-
 // classify is the package classify, except that any failure after Close
 // (a call that raced it) is [driver.ErrClosed].
 func (d *Driver) classify(ctx context.Context, op string, err error) error {
 	if err != nil && d.closed.Load() && errcode.Of(err) == errcode.Internal {
 		return driver.ErrClosed
 	}
-	return classify(ctx, op, err)
+	return sqlitedb.Classify(ctx, op, err)
 }
 
 // begin checks the context and the closed flag before a call.
@@ -223,7 +199,7 @@ func (d *Driver) Close() error {
 	if !d.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	return classify(context.Background(), "sqlitestore: close", d.db.Close())
+	return sqlitedb.Classify(context.Background(), "sqlitestore: close", d.db.Close())
 }
 
 var _ driver.Store = (*Driver)(nil)

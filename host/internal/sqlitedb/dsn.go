@@ -1,8 +1,9 @@
-// Package sqlitedsn builds the connection string the SQLite backends (run
-// store and schema registry) open their files with: a file: URI carrying
-// the pragmas every new connection runs, and BEGIN IMMEDIATE for every
-// transaction so writers take the lock up front.
-package sqlitedsn
+// Package sqlitedb holds what the SQLite backends (run store and schema
+// registry) share: the connection string they open their files with (a
+// file: URI carrying the pragmas every new connection runs, and BEGIN
+// IMMEDIATE so writers take the lock up front) and the classification of
+// SQLite errors into host/errcode codes.
+package sqlitedb
 
 import (
 	"fmt"
