@@ -20,6 +20,9 @@ func unsupported(cfg *config.Config) error {
 	if cfg.Trust.DefaultPolicy.RequireSignature {
 		add("trust.default_policy", "evidence signature verification (require_signature)")
 	}
+	if pp := cfg.ProviderPolicy; len(pp.Rules) > 0 || pp.DefaultEffect == "deny" {
+		add("provider_policy", "provider policy enforcement")
+	}
 	for i, p := range cfg.Providers {
 		switch {
 		case p.Type == config.ProviderMCP:
