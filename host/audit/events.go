@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	"github.com/decision-gate/dgw/host/evidence"
+	"github.com/decision-gate/dgw/host/scenario"
 )
 
 // Event is one audit record: *MCPRequest, *Precheck, *Registry,
-// *TenantAuthz, *Usage or *Security. The set is closed; the sink adds the
+// *TenantAuthz, *Usage, *Security or *DecisionProvenance. The set is closed; the sink adds the
 // "event" and "timestamp_ms" fields.
 type Event interface {
 	// EventName returns the value of the event's "event" field.
@@ -28,6 +29,8 @@ const (
 	EventUsage       = "usage_audit"
 	EventSecurity    = "security_audit"
 	EventToolAuthz   = "mcp_tool_authz"
+	// EventDecisionProvenance records each decision's governance provenance.
+	EventDecisionProvenance = "decision_provenance"
 )
 
 // MissingServerCorrelationID stands in for an absent server correlation id
@@ -316,3 +319,24 @@ var (
 	_ Event = (*Usage)(nil)
 	_ Event = (*Security)(nil)
 )
+
+// DecisionProvenance is the decision_provenance event: the governance
+// record of one durable decision (see scenario.Provenance).
+type DecisionProvenance struct {
+	TenantID    uint64 `json:"tenant_id"`
+	NamespaceID uint64 `json:"namespace_id"`
+	RunID       string `json:"run_id"`
+	TriggerID   string `json:"trigger_id"`
+	Outcome     string `json:"outcome"`
+	*scenario.Provenance
+}
+
+// EventName implements [Event].
+func (*DecisionProvenance) EventName() string { return EventDecisionProvenance }
+
+func (e *DecisionProvenance) frame(ts int64) any {
+	return struct {
+		header
+		*DecisionProvenance
+	}{header{EventDecisionProvenance, ts}, e}
+}

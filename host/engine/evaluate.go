@@ -39,13 +39,14 @@ func (e *Engine) queryConditions(ctx context.Context, c *compiled, ids []string,
 	return out, nil
 }
 
-// ProviderErrorResult is the result recorded when a provider call fails.
+// ProviderErrorResult is the result recorded when a provider call fails:
+// code provider_error, or the code a [evidence.CodedError] names.
 func ProviderErrorResult(err error) evidence.Result {
 	msg := err.Error()
 	if len(msg) > maxProviderErrorText {
 		msg = msg[:maxProviderErrorText]
 	}
-	return evidence.ErrorResult("provider_error", "evidence provider error: "+msg)
+	return evidence.ErrorResult(evidence.ErrorCode(err), "evidence provider error: "+msg)
 }
 
 // normalise applies the anchor policy, clears value fields on error,

@@ -55,6 +55,34 @@ type Options struct {
 	BaseContext func() context.Context
 	// SpecLookupTimeout bounds each of those lookups; 0 means 5 seconds.
 	SpecLookupTimeout time.Duration
+	// Provenance, when set, is called for every new trigger decision and
+	// its record is stored beside the decision, in the same save. It must
+	// be fast and must not block.
+	Provenance func(ProvenanceInput) scenario.Provenance
+	// OnDecision, when set, is called after a new trigger decision is
+	// durable (never for a replay), with its provenance when one was
+	// recorded.
+	OnDecision func(ctx context.Context, key scenario.RunKey, d *scenario.DecisionRecord, p *scenario.Provenance)
+}
+
+// ProvenanceInput is what a provenance recorder sees of one decision.
+type ProvenanceInput struct {
+	Key      scenario.RunKey
+	Decision *scenario.DecisionRecord
+	// Evidence are the records evaluated for this decision, one per
+	// condition, sorted by condition id; empty for a timeout decision.
+	Evidence []ConsultedEvidence
+}
+
+// ConsultedEvidence is one condition's evidence as a decision saw it.
+type ConsultedEvidence struct {
+	ConditionID string
+	ProviderID  string
+	Status      evidence.TriState
+	// Hash is the evidence hash of a valued result; nil on error.
+	Hash *evidence.HashDigest
+	// ErrorCode is the result's error code ("" when none).
+	ErrorCode string
 }
 
 func (o *Options) withDefaults() Options {

@@ -98,6 +98,10 @@ func (e *Engine) triggerOnce(ctx context.Context, scenarioID string, ev scenario
 	if _, err := e.store.Save(ctx, st, ver); err != nil {
 		return fail(storeErr(err))
 	}
+	if e.opts.OnDecision != nil && len(st.Decisions) > mark.Decisions() {
+		d := &st.Decisions[len(st.Decisions)-1]
+		e.opts.OnDecision(ctx, key, d, st.ProvenanceFor(d.DecisionID))
+	}
 	return res, nil
 }
 
@@ -142,7 +146,7 @@ func (e *Engine) decide(ctx context.Context, c *compiled, st *scenario.RunState,
 		case scenario.TimeoutFail:
 			d.Outcome = scenario.Outcome{Kind: scenario.OutcomeFail, Reason: "timeout"}
 			st.Status = scenario.RunFailed
-			return e.finish(st, d, nil), nil
+			return e.finish(c, st, d, nil), nil
 		case scenario.TimeoutAdvanceWithFlag:
 			outcomes = func(string) evidence.TriState { return evidence.True }
 		default:
@@ -181,7 +185,7 @@ func (e *Engine) decide(ctx context.Context, c *compiled, st *scenario.RunState,
 		d.Outcome = scenario.Outcome{Kind: scenario.OutcomeHold, Summary: &scenario.SafeSummary{
 			Status: "hold", UnmetGates: unmet, RetryHint: &hint, PolicyTags: []string{},
 		}}
-		return e.finish(st, d, nil), nil
+		return e.finish(c, st, d, nil), nil
 	}
 	next, err := resolveNext(c.spec, stageIdx, outcomes)
 	if err != nil {
@@ -190,7 +194,7 @@ func (e *Engine) decide(ctx context.Context, c *compiled, st *scenario.RunState,
 	if next < 0 {
 		d.Outcome = scenario.Outcome{Kind: scenario.OutcomeComplete, StageID: stage.StageID}
 		st.Status = scenario.RunCompleted
-		return e.finish(st, d, nil), nil
+		return e.finish(c, st, d, nil), nil
 	}
 	to := &c.spec.Stages[next]
 	d.Outcome = scenario.Outcome{Kind: scenario.OutcomeAdvance, FromStage: stage.StageID, ToStage: to.StageID, Timeout: timedOut}
@@ -201,14 +205,19 @@ func (e *Engine) decide(ctx context.Context, c *compiled, st *scenario.RunState,
 		}
 		d.Outcome = scenario.Outcome{Kind: scenario.OutcomeFail, Reason: errcode.Message(err)}
 		st.Status = scenario.RunFailed
-		return e.finish(st, d, nil), nil
+		return e.finish(c, st, d, nil), nil
 	}
 	st.CurrentStageID, st.StageEnteredAt = to.StageID, ev.Time
-	return e.finish(st, d, pkts), nil
+	return e.finish(c, st, d, pkts), nil
 }
 
-func (e *Engine) finish(st *scenario.RunState, d scenario.DecisionRecord, pkts []scenario.PacketRecord) *scenario.NextResult {
+func (e *Engine) finish(c *compiled, st *scenario.RunState, d scenario.DecisionRecord, pkts []scenario.PacketRecord) *scenario.NextResult {
 	st.Decisions = append(st.Decisions, d)
+	if e.opts.Provenance != nil {
+		st.Provenance = append(st.Provenance, e.opts.Provenance(ProvenanceInput{
+			Key: st.Key(), Decision: &st.Decisions[len(st.Decisions)-1], Evidence: consulted(c, st, d),
+		}))
+	}
 	st.Packets = append(st.Packets, pkts...)
 	return &scenario.NextResult{Decision: d, Packets: pkts, Status: st.Status}
 }

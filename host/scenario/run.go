@@ -67,6 +67,10 @@ type RunState struct {
 	Packets         []PacketRecord       `json:"packets"`
 	Submissions     []SubmissionRecord   `json:"submissions"`
 	ToolCalls       []ToolCallRecord     `json:"tool_calls"`
+	// Provenance holds one governance record per decision made while a
+	// provenance recorder was configured. It is never exported into a
+	// runpack.
+	Provenance []Provenance `json:"provenance,omitempty"`
 }
 
 // Key returns the run's key.
@@ -77,7 +81,7 @@ func (s *RunState) Key() RunKey {
 // Mark captures the lengths of the append-only lists and the mutable
 // scalars, so a failed call can be rolled back with [RunState.Rollback].
 type Mark struct {
-	triggers, gateEvals, decisions, packets, submissions, toolCalls int
+	triggers, gateEvals, decisions, packets, submissions, toolCalls, provenance int
 	stage                                                           string
 	entered                                                         evidence.Timestamp
 	status                                                          RunStatus
@@ -86,7 +90,7 @@ type Mark struct {
 // Mark returns a rollback point.
 func (s *RunState) Mark() Mark {
 	return Mark{len(s.Triggers), len(s.GateEvals), len(s.Decisions), len(s.Packets),
-		len(s.Submissions), len(s.ToolCalls), s.CurrentStageID, s.StageEnteredAt, s.Status}
+		len(s.Submissions), len(s.ToolCalls), len(s.Provenance), s.CurrentStageID, s.StageEnteredAt, s.Status}
 }
 
 // Rollback restores the state captured by m.
@@ -97,6 +101,7 @@ func (s *RunState) Rollback(m Mark) {
 	s.Packets = s.Packets[:m.packets]
 	s.Submissions = s.Submissions[:m.submissions]
 	s.ToolCalls = s.ToolCalls[:m.toolCalls]
+	s.Provenance = s.Provenance[:m.provenance]
 	s.CurrentStageID, s.StageEnteredAt, s.Status = m.stage, m.entered, m.status
 }
 
@@ -112,6 +117,7 @@ func (s *RunState) Clone() *RunState {
 	c.Packets = append([]PacketRecord(nil), s.Packets...)
 	c.Submissions = append([]SubmissionRecord(nil), s.Submissions...)
 	c.ToolCalls = append([]ToolCallRecord(nil), s.ToolCalls...)
+	c.Provenance = append([]Provenance(nil), s.Provenance...)
 	return &c
 }
 
@@ -236,3 +242,6 @@ func (d DispatchTarget) ID() string {
 func (c *RunConfig) Key() RunKey {
 	return RunKey{TenantID: c.TenantID, NamespaceID: c.NamespaceID, RunID: c.RunID}
 }
+
+// Decisions returns the number of decisions at the mark.
+func (m Mark) Decisions() int { return m.decisions }
