@@ -115,7 +115,9 @@ func TestRecord(t *testing.T) {
 		t.Fatal("a status change did not change evidence_set_hash")
 	}
 	withHealth, _ := provenance.New(parse(t, ""), "v1", evidence.HashBytes([]byte("pp")), nil,
-		func(name string) provenance.Health { return provenance.Health{Admitted: name != "ext", Breaker: "open"} }, "test")
+		func(name string) provenance.Health {
+			return provenance.Health{Admitted: name != "ext", Breaker: "open"}
+		}, "test")
 	if withHealth.Record(in).ProviderHealthHash.Equal(r.Record(in).ProviderHealthHash) {
 		t.Fatal("provider health did not reach provider_health_hash")
 	}

@@ -82,9 +82,9 @@ func (s *RunState) Key() RunKey {
 // scalars, so a failed call can be rolled back with [RunState.Rollback].
 type Mark struct {
 	triggers, gateEvals, decisions, packets, submissions, toolCalls, provenance int
-	stage                                                           string
-	entered                                                         evidence.Timestamp
-	status                                                          RunStatus
+	stage                                                                       string
+	entered                                                                     evidence.Timestamp
+	status                                                                      RunStatus
 }
 
 // Mark returns a rollback point.
