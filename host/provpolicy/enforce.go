@@ -73,8 +73,8 @@ func (p *Policy) CheckQuery(q evidence.Query, ec evidence.Context) error {
 
 // CheckSpec refuses a spec that uses a provider check the policy denies in
 // the spec's namespace for its default tenant, or, when the spec pins no
-// tenant, for every tenant. The error is PermissionDenied and names the
-// condition.
+// tenant, for every tenant. The error is InvalidArgument, starts with
+// "policy_denied:" and names the condition.
 func (p *Policy) CheckSpec(spec *scenario.Spec) error {
 	if !p.Restrictive() {
 		return nil
@@ -85,7 +85,7 @@ func (p *Policy) CheckSpec(spec *scenario.Spec) error {
 		if p.allowedSomewhere(q.ProviderID, q.CheckID, spec.DefaultTenantID, ns) {
 			continue
 		}
-		return errcode.New(errcode.PermissionDenied,
+		return errcode.New(errcode.InvalidArgument,
 			"policy_denied: condition %s uses %s.%s, which provider_policy (version %q) denies in namespace %d",
 			c.ConditionID, q.ProviderID, q.CheckID, p.Version(), ns)
 	}

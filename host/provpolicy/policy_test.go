@@ -215,7 +215,7 @@ checks = ["before"]
 		t.Fatalf("tenant 3: %v", err)
 	}
 	err := p.CheckSpec(spec("env", "get", &two))
-	if errcode.Of(err) != errcode.PermissionDenied || !strings.Contains(err.Error(), "condition c1") {
+	if errcode.Of(err) != errcode.InvalidArgument || !strings.Contains(err.Error(), "condition c1") {
 		t.Fatalf("tenant 2: %v", err)
 	}
 	if err := p.CheckSpec(spec("time", "before", nil)); err == nil {

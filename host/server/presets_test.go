@@ -82,17 +82,3 @@ func TestUnsupportedSettingsRefused(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
-
-// TestProviderPolicyRefused: provider policy rules are not enforced by this
-// build, so configuring them must stop start-up rather than fail open.
-func TestProviderPolicyRefused(t *testing.T) {
-	extra := "\n[provider_policy]\nversion = \"1\"\ndefault_effect = \"deny\"\n"
-	cfg, err := config.Parse([]byte(baseConfig(t.TempDir())+extra), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = server.New(context.Background(), cfg, server.Options{Stderr: io.Discard})
-	if err == nil || !strings.Contains(err.Error(), "provider_policy: provider policy enforcement is not available") {
-		t.Fatalf("err = %v", err)
-	}
-}

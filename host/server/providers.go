@@ -22,7 +22,7 @@ import (
 // built-ins from the modules embedded in the binary (signed with the
 // built-in key, which signs nothing else), third-party modules from their
 // files (signed with an operator key). Each module is closed on shutdown.
-func (s *Server) buildProviders(ctx context.Context) (*provider.Registry, error) {
+func (s *Server) buildProviders(ctx context.Context) ([]provider.Provider, error) {
 	cache, err := s.compileCache()
 	if err != nil {
 		return nil, err
@@ -70,14 +70,25 @@ func (s *Server) buildProviders(ctx context.Context) (*provider.Registry, error)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	reg, err := provider.NewRegistry(mods...)
+	return mods, nil
+}
+
+// registry registers every provider, each behind its signature guard
+// when its trust policy requires one, and compiles their contracts.
+func (s *Server) registry(providers []provider.Provider) ([]provider.Provider, error) {
+	guarded, err := s.guardSignatures(providers)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := provider.NewRegistry(guarded...)
 	if err != nil {
 		return nil, err
 	}
 	if err := reg.CompileContracts(); err != nil {
 		return nil, err
 	}
-	return reg, nil
+	s.reg = reg
+	return guarded, nil
 }
 
 // compileCache opens the persistent compilation cache ([wasm] cache_dir,

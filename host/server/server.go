@@ -17,7 +17,9 @@ import (
 	"github.com/decision-gate/dgw/host/config"
 	"github.com/decision-gate/dgw/host/engine"
 	"github.com/decision-gate/dgw/host/mcp"
+	"github.com/decision-gate/dgw/host/provenance"
 	"github.com/decision-gate/dgw/host/provider"
+	"github.com/decision-gate/dgw/host/provpolicy"
 )
 
 // Options are the process-level inputs a config does not carry.
@@ -39,13 +41,18 @@ type Options struct {
 
 // Server is a built Decision Gate server.
 type Server struct {
-	cfg     *config.Config
-	opts    Options
-	log     *slog.Logger
-	engine  *engine.Engine
-	reg     *provider.Registry
-	handler *mcp.Handler
-	topts   mcp.TransportOptions
+	cfg    *config.Config
+	opts   Options
+	log    *slog.Logger
+	engine *engine.Engine
+	reg    *provider.Registry
+	// source is the registry behind the provider policy: what the engine
+	// and evidence_query query.
+	source     provpolicy.Source
+	policy     *provpolicy.Policy
+	provenance *provenance.Recorder
+	handler    *mcp.Handler
+	topts      mcp.TransportOptions
 
 	listener net.Listener
 	httpSrv  *http.Server
@@ -83,10 +90,18 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *Server, err 
 	if err != nil {
 		return nil, err
 	}
-	s.reg, err = s.buildProviders(ctx)
+	mods, err := s.buildProviders(ctx)
 	if err != nil {
 		return nil, err
 	}
+	providers, err := s.registry(mods)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.governance(providers, nil); err != nil {
+		return nil, err
+	}
+	s.source = s.policy.Guard(s.reg)
 	dispatch, err := dispatchPolicy(cfg)
 	if err != nil {
 		return nil, err
@@ -96,11 +111,13 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *Server, err 
 		return nil, err
 	}
 	base := context.WithoutCancel(ctx)
-	s.engine = engine.New(s.reg, st.runs, &engine.Options{
+	s.engine = engine.New(s.source, st.runs, &engine.Options{
 		Trust:       trustPolicy(cfg),
 		Anchors:     anchorRequirements(cfg),
 		Dispatch:    dispatch,
-		DefineCheck: defineCheck(s.reg, cfg.Validation),
+		DefineCheck: withPolicy(s.policy, defineCheck(s.reg, cfg.Validation)),
+		Provenance:  s.provenance.Record,
+		OnDecision:  onDecision(sink),
 		Logger:      s.log,
 		Specs:       st.specs,
 		BaseContext: func() context.Context { return base },

@@ -19,7 +19,7 @@ func (s *Server) serviceOptions(ctx context.Context, sink *audit.Sink) (mcp.Opti
 	vis := mcp.ToolVisibility{Passthrough: cfg.Server.Tools.Mode == "passthrough",
 		Allowlist: cfg.Server.Tools.Allowlist, Denylist: cfg.Server.Tools.Denylist}
 	o := mcp.Options{
-		Engine: s.engine, Providers: s.reg,
+		Engine: s.engine, Providers: s.reg, Evidence: s.source,
 		Namespace: namespacePolicy(cfg), Feedback: fb, Disclosure: disclosurePolicy(cfg),
 		Discovery: mcp.DiscoveryPolicy{Allowlist: cfg.ProviderDiscovery.Allowlist, Denylist: cfg.ProviderDiscovery.Denylist,
 			MaxResponseBytes: int(cfg.ProviderDiscovery.MaxResponseBytes)},

@@ -17,20 +17,12 @@ func unsupported(cfg *config.Config) error {
 	if cfg.Namespace.Authority.Mode == config.AuthorityAssetCoreHTTP {
 		add("namespace.authority.mode", "the assetcore_http namespace authority")
 	}
-	if cfg.Trust.DefaultPolicy.RequireSignature {
-		add("trust.default_policy", "evidence signature verification (require_signature)")
-	}
-	if pp := cfg.ProviderPolicy; len(pp.Rules) > 0 || pp.DefaultEffect == "deny" {
-		add("provider_policy", "provider policy enforcement")
-	}
 	for i, p := range cfg.Providers {
 		switch {
 		case p.Type == config.ProviderMCP:
 			add(fmt.Sprintf("providers[%d] (%s)", i, p.Name), "an external MCP provider (type = \"mcp\")")
 		case p.Type == config.ProviderBuiltin && p.Name == config.BuiltinAssetCore:
 			add(fmt.Sprintf("providers[%d] (%s)", i, p.Name), "the assetcore provider")
-		case p.Trust != nil && p.Trust.RequireSignature:
-			add(fmt.Sprintf("providers[%d].trust", i), "evidence signature verification (require_signature)")
 		}
 	}
 	return errors.Join(errs...)
