@@ -171,6 +171,13 @@ func (v *validator) dev() {
 		v.atLeast("dev.permissive_ttl_days", *d.PermissiveTTLDays, 1)
 	}
 	v.nonBlankItems("dev.permissive_exempt_providers", d.PermissiveExemptProviders)
+	if v.c.DevPermissive() && v.c.ExternalMCP.Strict {
+		key := "dev.permissive"
+		if !d.Permissive {
+			key = "server.mode"
+		}
+		v.add(key, "dev-permissive mode is refused when [external_mcp] strict = true")
+	}
 	if v.c.DevPermissive() && v.c.Namespace.Authority.Mode == AuthorityAssetCoreHTTP {
 		key := "dev.permissive"
 		if !d.Permissive {
