@@ -26,6 +26,7 @@ func init() {
 		{name: "export", summary: "write a runpack of a stored run, using its stored scenario spec", run: storeExport},
 		{name: "verify", summary: "check every stored version's checksum (exit 1 on damage)", run: storeVerify},
 		{name: "prune", summary: "delete all but the newest --keep versions of runs", run: storePrune},
+		{name: "provenance", summary: "print the governance provenance recorded with a run's decisions", run: storeProvenance},
 	}})
 }
 
