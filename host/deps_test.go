@@ -13,11 +13,11 @@ var levels = []struct {
 	level    int
 	prefixes []string
 }{
-	{0, []string{"abi", "host/errcode", "host/internal/", "docs/guides", "plugins/internal/jsonv"}},
-	{1, []string{"host/internal/pgerr", "host/internal/sqlitedb", "host/evidence", "host/config", "host/capability", "host/trust", "host/docs", "sdk"}},
-	{2, []string{"host/provider", "host/scenario", "host/compare", "plugins/internal/contract", "plugins/internal/plugintest"}},
-	{3, []string{"host/wasm", "host/engine", "plugins/"}},
-	{4, []string{"host/store", "host/registry", "host/runpack", "host/policy", "host/audit"}},
+	{0, []string{"abi", "host/errcode", "host/egress", "host/internal/", "docs/guides", "plugins/internal/jsonv"}},
+	{1, []string{"host/internal/pgerr", "host/internal/sqlitedb", "host/internal/mcpstub", "host/internal/assetcorestub", "host/evidence", "host/config", "host/capability", "host/trust", "host/docs", "sdk"}},
+	{2, []string{"host/provider", "host/scenario", "host/compare", "host/nsauth", "plugins/internal/contract", "plugins/internal/plugintest"}},
+	{3, []string{"host/wasm", "host/engine", "host/broker/", "host/evsig", "host/provpolicy", "plugins/"}},
+	{4, []string{"host/store", "host/registry", "host/runpack", "host/policy", "host/audit", "host/provenance"}},
 	{5, []string{"host/mcp"}},
 	{6, []string{"host/server"}},
 	{7, []string{"cmd/"}},

@@ -3,19 +3,16 @@ package capability
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/textproto"
 	"net/url"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/decision-gate/dgw/abi"
+	"github.com/decision-gate/dgw/host/egress"
 )
 
 // Defaults of [HTTPGrant].
@@ -47,9 +44,6 @@ type HTTPGrant struct {
 	UserAgent        string
 }
 
-// errDialRefused marks a dial the grant refused.
-var errDialRefused = errors.New("address not allowed")
-
 // CheckURL parses raw and checks it against the grant: absolute, no user
 // information, an allowed scheme, and a host on the allowlist.
 func (g *HTTPGrant) CheckURL(raw string) (*url.URL, error) {
@@ -57,42 +51,32 @@ func (g *HTTPGrant) CheckURL(raw string) (*url.URL, error) {
 	if g == nil {
 		return nil, fail(name, abi.StatusDenied, "not granted")
 	}
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() {
-		return nil, fail(name, abi.StatusInvalid, "not an absolute URL: %q", raw)
+	u, err := g.policy().CheckURL(raw)
+	if err != nil {
+		return nil, egressFailure(err)
 	}
-	port := u.Port()
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		if port == "" {
-			port = "443"
-		}
-	case "http":
-		if !g.AllowHTTP {
-			return nil, fail(name, abi.StatusDenied, "scheme http not allowed")
-		}
-		if port == "" {
-			port = "80"
-		}
-	default:
-		return nil, fail(name, abi.StatusDenied, "scheme %q not allowed", u.Scheme)
+	return u, nil
+}
+
+// policy is the grant as an egress policy. A pattern without a port matches
+// every port, as it always has for this capability.
+func (g *HTTPGrant) policy() *egress.Policy {
+	return &egress.Policy{Allowlist: g.Hosts, AnyPort: true, AllowHTTP: g.AllowHTTP, AllowPrivate: g.AllowPrivate}
+}
+
+// egressFailure maps an egress refusal onto an ABI status: a malformed URL
+// is invalid, anything else the policy refused is denied.
+func egressFailure(err error) error {
+	const name = abi.CapHTTPFetch
+	detail := err.Error()
+	var e *egress.Error
+	if errors.As(err, &e) {
+		detail = e.Reason
 	}
-	if u.Host == "" || u.Opaque != "" {
-		return nil, fail(name, abi.StatusInvalid, "URL has no host: %q", raw)
+	if errors.Is(err, egress.ErrInvalidURL) {
+		return fail(name, abi.StatusInvalid, "%s", detail)
 	}
-	if u.User != nil {
-		return nil, fail(name, abi.StatusInvalid, "URL carries user information")
-	}
-	host := strings.ToLower(u.Hostname())
-	if net.ParseIP(host) == nil && !validName(strings.TrimSuffix(host, ".")) {
-		return nil, fail(name, abi.StatusInvalid, "bad host %q", u.Hostname())
-	}
-	for _, p := range g.Hosts {
-		if p.Match(host, port) {
-			return u, nil
-		}
-	}
-	return nil, fail(name, abi.StatusDenied, "host %s not on the allowlist", net.JoinHostPort(host, port))
+	return fail(name, abi.StatusDenied, "%s", detail)
 }
 
 // Fetch performs req under the grant and the deadline of ctx, lowered to
@@ -179,41 +163,16 @@ func (g *HTTPGrant) readBody(ctx context.Context, method string, resp *http.Resp
 // decompression (the body is what the server sent), and a dialer that
 // checks every resolved address against the grant.
 func (g *HTTPGrant) client() *http.Client {
-	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: g.control}
-	tr := &http.Transport{
-		Proxy:                  nil,
-		DialContext:            dialer.DialContext,
-		DisableKeepAlives:      true,
-		DisableCompression:     true,
-		TLSHandshakeTimeout:    10 * time.Second,
-		MaxResponseHeaderBytes: 64 << 10,
-	}
-	return &http.Client{
-		Transport:     tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
-// control runs after DNS resolution, just before connect, with the literal
-// address being dialled.
-func (g *HTTPGrant) control(network, address string, _ syscall.RawConn) error {
-	if g.AllowPrivate {
-		return nil
-	}
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return fmt.Errorf("%w: %s: %v", errDialRefused, address, err)
-	}
-	if privateAddr(ap.Addr()) {
-		return fmt.Errorf("%w: %s is not a public address", errDialRefused, address)
-	}
-	return nil
+	return g.policy().Client(10*time.Second, &egress.ClientOptions{
+		DisableKeepAlives:  true,
+		DisableCompression: true,
+	})
 }
 
 func transportFailure(ctx context.Context, err error) error {
 	const name = abi.CapHTTPFetch
 	switch {
-	case errors.Is(err, errDialRefused):
+	case errors.Is(err, egress.ErrRefused):
 		return fail(name, abi.StatusDenied, "%v", err)
 	case ctx.Err() != nil:
 		return fail(name, abi.StatusTimeout, "%v", err)

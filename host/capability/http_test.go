@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -161,24 +160,5 @@ func TestHTTPGrantParentDeadline(t *testing.T) {
 	defer cancel()
 	if _, err := g.Fetch(ctx, abi.HTTPFetchRequest{URL: srv.URL + "/slow"}); StatusOf(err) != abi.StatusTimeout {
 		t.Fatalf("err = %v", err)
-	}
-}
-
-func TestPrivateAddr(t *testing.T) {
-	cases := []struct {
-		addr    string
-		private bool
-	}{
-		{"127.0.0.1", true}, {"10.1.2.3", true}, {"172.16.0.1", true}, {"172.32.0.1", false},
-		{"192.168.1.1", true}, {"169.254.169.254", true}, {"100.64.0.1", true}, {"0.0.0.0", true},
-		{"224.0.0.1", true}, {"255.255.255.255", true}, {"8.8.8.8", false}, {"1.1.1.1", false},
-		{"::1", true}, {"::", true}, {"fe80::1", true}, {"fc00::1", true}, {"fd00:ec2::254", true},
-		{"::ffff:127.0.0.1", true}, {"::ffff:8.8.8.8", false}, {"64:ff9b::a00:1", true},
-		{"64:ff9b::808:808", false}, {"2606:4700:4700::1111", false}, {"ff02::1", true},
-	}
-	for _, tc := range cases {
-		if got := privateAddr(netip.MustParseAddr(tc.addr)); got != tc.private {
-			t.Errorf("privateAddr(%s) = %v, want %v", tc.addr, got, tc.private)
-		}
 	}
 }

@@ -18,10 +18,11 @@ import (
 	"github.com/decision-gate/dgw/plugins"
 )
 
-// buildProviders loads every [[providers]] entry as a Wasm module: the
-// built-ins from the modules embedded in the binary (signed with the
-// built-in key, which signs nothing else), third-party modules from their
-// files (signed with an operator key). Each module is closed on shutdown.
+// buildProviders loads every builtin and wasm [[providers]] entry as a
+// Wasm module: the built-ins from the modules embedded in the binary
+// (signed with the built-in key, which signs nothing else), third-party
+// modules from their files (signed with an operator key). Each module is
+// closed on shutdown. The mcp entries are the broker's.
 func (s *Server) buildProviders(ctx context.Context) ([]provider.Provider, error) {
 	cache, err := s.compileCache()
 	if err != nil {
@@ -38,13 +39,17 @@ func (s *Server) buildProviders(ctx context.Context) ([]provider.Provider, error
 	}
 	// Modules compile and pre-warm independently: load them concurrently,
 	// keep config order, and close every loaded module if any fails.
-	specs := make([]wasm.LoadSpec, len(s.cfg.Providers))
+	var specs []wasm.LoadSpec
+	var index []int // config index of each spec
 	for i, p := range s.cfg.Providers {
+		if p.Type == config.ProviderMCP {
+			continue // served by the broker
+		}
 		spec, err := loadSpec(s.cfg, p, builtinKey, operatorKeys)
 		if err != nil {
 			return nil, fmt.Errorf("providers[%d] (%s): %w", i, p.Name, err)
 		}
-		specs[i] = spec
+		specs, index = append(specs, spec), append(index, i)
 	}
 	mods := make([]provider.Provider, len(specs))
 	errs := make([]error, len(specs))
@@ -55,7 +60,7 @@ func (s *Server) buildProviders(ctx context.Context) ([]provider.Provider, error
 			defer wg.Done()
 			m, err := wasm.Load(ctx, specs[i], opts)
 			if err != nil {
-				errs[i] = fmt.Errorf("providers[%d] (%s): %w", i, s.cfg.Providers[i].Name, err)
+				errs[i] = fmt.Errorf("providers[%d] (%s): %w", index[i], s.cfg.Providers[index[i]].Name, err)
 				return
 			}
 			mods[i] = m

@@ -106,7 +106,7 @@ func drive(b *testing.B, client *http.Client, url string, conc int, body func(w,
 				data, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				lat[w] = append(lat[w], time.Since(t0))
-				if resp.StatusCode != 200 || bytes.Contains(data, []byte(`"error"`)) {
+				if resp.StatusCode != 200 || bytes.Contains(data, []byte(`"error":{`)) {
 					b.Errorf("request failed: %d %s", resp.StatusCode, data)
 					return
 				}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/decision-gate/dgw/host/audit"
+	"github.com/decision-gate/dgw/host/broker"
 	"github.com/decision-gate/dgw/host/config"
 	"github.com/decision-gate/dgw/host/engine"
 	"github.com/decision-gate/dgw/host/mcp"
@@ -50,6 +51,7 @@ type Server struct {
 	// and evidence_query query.
 	source     provpolicy.Source
 	policy     *provpolicy.Policy
+	broker     *broker.Broker
 	provenance *provenance.Recorder
 	handler    *mcp.Handler
 	topts      mcp.TransportOptions
@@ -94,11 +96,15 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *Server, err 
 	if err != nil {
 		return nil, err
 	}
-	providers, err := s.registry(mods)
+	external, err := s.buildExternal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.governance(providers, nil); err != nil {
+	providers, err := s.registry(append(mods, external...))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.governance(providers, s.health); err != nil {
 		return nil, err
 	}
 	s.source = s.policy.Guard(s.reg)

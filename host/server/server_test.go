@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/decision-gate/dgw/host/config"
+	"github.com/decision-gate/dgw/host/internal/mcpstub"
 	"github.com/decision-gate/dgw/host/internal/testutil"
 	"github.com/decision-gate/dgw/host/server"
 )
@@ -31,6 +32,7 @@ func TestMain(m *testing.M) {
 	os.Chmod(dir, 0o700)
 	cacheDir = filepath.Join(dir, "wazero")
 	code := m.Run()
+	mcpstub.Cleanup()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -19,8 +19,6 @@ func unsupported(cfg *config.Config) error {
 	}
 	for i, p := range cfg.Providers {
 		switch {
-		case p.Type == config.ProviderMCP:
-			add(fmt.Sprintf("providers[%d] (%s)", i, p.Name), "an external MCP provider (type = \"mcp\")")
 		case p.Type == config.ProviderBuiltin && p.Name == config.BuiltinAssetCore:
 			add(fmt.Sprintf("providers[%d] (%s)", i, p.Name), "the assetcore provider")
 		}
