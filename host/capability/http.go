@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/textproto"
 	"net/url"
 	"slices"
@@ -36,12 +37,20 @@ var AllowedRequestHeaders = []string{"Accept", "Accept-Language", "If-Modified-S
 // never followed (a 3xx is returned as the status). MaxResponseBytes,
 // TimeoutMS and UserAgent fall back to the Default constants when zero.
 type HTTPGrant struct {
-	AllowHTTP        bool
-	AllowPrivate     bool
+	AllowHTTP    bool
+	AllowPrivate bool
+	// PrivateCIDRs are private ranges allowed even without AllowPrivate
+	// ([external_mcp] private_cidr_allowlist: one egress rule for Wasm
+	// http and MCP-over-HTTP).
+	PrivateCIDRs     []netip.Prefix
 	Hosts            []HostPattern
 	MaxResponseBytes int64
 	TimeoutMS        int
 	UserAgent        string
+	// BearerToken, set by the host and never by a grant document, is sent
+	// as Authorization: Bearer on every request, so a module can reach an
+	// authenticated service without ever holding its credential.
+	BearerToken string
 }
 
 // CheckURL parses raw and checks it against the grant: absolute, no user
@@ -61,7 +70,8 @@ func (g *HTTPGrant) CheckURL(raw string) (*url.URL, error) {
 // policy is the grant as an egress policy. A pattern without a port matches
 // every port, as it always has for this capability.
 func (g *HTTPGrant) policy() *egress.Policy {
-	return &egress.Policy{Allowlist: g.Hosts, AnyPort: true, AllowHTTP: g.AllowHTTP, AllowPrivate: g.AllowPrivate}
+	return &egress.Policy{Allowlist: g.Hosts, AnyPort: true, AllowHTTP: g.AllowHTTP, AllowPrivate: g.AllowPrivate,
+		PrivateCIDRAllowlist: g.PrivateCIDRs}
 }
 
 // egressFailure maps an egress refusal onto an ABI status: a malformed URL
@@ -125,6 +135,9 @@ func (g *HTTPGrant) Fetch(ctx context.Context, req abi.HTTPFetchRequest) (*abi.H
 		ua = DefaultUserAgent
 	}
 	hr.Header.Set("User-Agent", ua)
+	if g.BearerToken != "" {
+		hr.Header.Set("Authorization", "Bearer "+g.BearerToken)
+	}
 	resp, err := g.client().Do(hr)
 	if err != nil {
 		return nil, transportFailure(ctx, err)

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -160,5 +161,48 @@ func TestHTTPGrantParentDeadline(t *testing.T) {
 	defer cancel()
 	if _, err := g.Fetch(ctx, abi.HTTPFetchRequest{URL: srv.URL + "/slow"}); StatusOf(err) != abi.StatusTimeout {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestHTTPGrantHostCredential: a host-set bearer token reaches the server
+// as Authorization, and a module cannot set Authorization itself.
+func TestHTTPGrantHostCredential(t *testing.T) {
+	var got atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	hp, err := ParseHostPattern(u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &HTTPGrant{AllowHTTP: true, AllowPrivate: true, Hosts: []HostPattern{hp}, BearerToken: "s3cret"}
+	if _, err := g.Fetch(context.Background(), abi.HTTPFetchRequest{URL: srv.URL + "/x"}); err != nil {
+		t.Fatal(err)
+	}
+	if got.Load() != "Bearer s3cret" {
+		t.Fatalf("Authorization = %v", got.Load())
+	}
+	_, err = g.Fetch(context.Background(), abi.HTTPFetchRequest{URL: srv.URL + "/x", Headers: map[string]string{"Authorization": "Bearer mine"}})
+	if err == nil {
+		t.Fatal("a module set Authorization")
+	}
+}
+
+// TestHTTPGrantPrivateCIDRs: a private range in PrivateCIDRs is reachable
+// without AllowPrivate; other private addresses stay refused.
+func TestHTTPGrantPrivateCIDRs(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	hp, _ := ParseHostPattern(u.Host)
+	g := &HTTPGrant{AllowHTTP: true, Hosts: []HostPattern{hp}}
+	if _, err := g.Fetch(context.Background(), abi.HTTPFetchRequest{URL: srv.URL}); err == nil {
+		t.Fatal("loopback reached without AllowPrivate")
+	}
+	g.PrivateCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	if _, err := g.Fetch(context.Background(), abi.HTTPFetchRequest{URL: srv.URL}); err != nil {
+		t.Fatalf("loopback inside PrivateCIDRs: %v", err)
 	}
 }

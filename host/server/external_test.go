@@ -242,3 +242,29 @@ func TestExternalProviderStartRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedEgressRules: the Wasm http provider obeys the same private
+// range exceptions as MCP-over-HTTP ([external_mcp] private_cidr_allowlist).
+func TestSharedEgressRules(t *testing.T) {
+	srv := httpFixture(t)
+	noPrivate := strings.Replace(baseConfig(t.TempDir()), "allow_private_networks = true", "allow_private_networks = false", 1)
+	q := map[string]any{"query": map[string]any{"provider_id": "http", "check_id": "status", "params": map[string]any{"url": srv + "/ok"}},
+		"context": map[string]any{"tenant_id": 1, "namespace_id": 1, "run_id": "r", "scenario_id": "s", "stage_id": "a",
+			"trigger_id": "t", "trigger_time": ts(1), "correlation_id": nil}}
+	for _, tc := range []struct {
+		name, extra string
+		allowed     bool
+	}{
+		{"loopback refused", "", false},
+		{"loopback inside private_cidr_allowlist", "\n[external_mcp]\nprivate_cidr_allowlist = [\"127.0.0.0/8\"]\n", true},
+		{"other range in private_cidr_allowlist", "\n[external_mcp]\nprivate_cidr_allowlist = [\"10.0.0.0/8\"]\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := start(t, noPrivate+tc.extra)
+			res := r.mustCall("evidence_query", q)["result"].(map[string]any)
+			if got := res["error"] == nil; got != tc.allowed {
+				t.Fatalf("result %v, want allowed=%v", res, tc.allowed)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -133,6 +134,26 @@ func trustedKeys(cfg *config.Config) ([]*trust.PublicKey, error) {
 
 // loadSpec turns one provider entry into a Wasm load specification.
 func loadSpec(cfg *config.Config, p config.Provider, builtinKey *trust.PublicKey, operatorKeys []*trust.PublicKey) (wasm.LoadSpec, error) {
+	spec, err := moduleSpec(cfg, p, builtinKey, operatorKeys)
+	if err != nil {
+		return spec, err
+	}
+	if h := spec.Grant.HTTP; h != nil {
+		// One egress rule for Wasm http and MCP-over-HTTP.
+		for _, c := range cfg.ExternalMCP.PrivateCIDRAllowlist {
+			pfx, err := netip.ParsePrefix(c)
+			if err != nil {
+				return spec, fmt.Errorf("external_mcp.private_cidr_allowlist: %w", err)
+			}
+			h.PrivateCIDRs = append(h.PrivateCIDRs, pfx)
+		}
+		h.AllowPrivate = h.AllowPrivate || cfg.ExternalMCP.AllowPrivateNetworks
+	}
+	return spec, nil
+}
+
+// moduleSpec is loadSpec without the shared egress settings.
+func moduleSpec(cfg *config.Config, p config.Provider, builtinKey *trust.PublicKey, operatorKeys []*trust.PublicKey) (wasm.LoadSpec, error) {
 	limits := wasm.Limits{TimeoutMS: int(p.Limits.TimeoutMS), MemoryPages: uint32(p.Limits.MemoryPages),
 		MaxInputBytes: int(p.Limits.MaxInputBytes), MaxOutputBytes: int(p.Limits.MaxOutputBytes),
 		PoolSize: p.Limits.Pool(runtime.GOMAXPROCS(0))}
