@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the built-in provider modules (time, env, json, http) as pv1 Wasm
-# reactors, reproducibly, to plugins/<name>/<name>.wasm, and writes their
-# SHA-256 digests to plugins/SHA256SUMS (and prints them).
+# Builds the built-in provider modules (time, env, json, http, assetcore) as
+# pv1 Wasm reactors, reproducibly, to plugins/<name>/<name>.wasm, and writes
+# their SHA-256 digests to plugins/SHA256SUMS (and prints them).
 #
 #   plugins/build.sh          build and print digests
 #   plugins/build.sh check    also rebuild from a cold build cache into a
@@ -15,7 +15,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-plugins=(time env json http)
+plugins=(time env json http assetcore)
 
 export GOTOOLCHAIN=local GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0
 export GOFLAGS="-trimpath -buildvcs=false -mod=readonly"
@@ -31,7 +31,7 @@ build() {
 }
 
 build "$here"
-(cd "$here" && sha256sum time/time.wasm env/env.wasm json/json.wasm http/http.wasm | tee SHA256SUMS)
+(cd "$here" && sha256sum time/time.wasm env/env.wasm json/json.wasm http/http.wasm assetcore/assetcore.wasm | tee SHA256SUMS)
 
 if [[ "${1:-}" == "check" ]]; then
 	tmp="$(mktemp -d)"

@@ -1,6 +1,6 @@
 // Package plugins embeds the built-in provider modules (time, env, json,
-// http), each with its signed manifest, so that `go install` and `go run`
-// give a server with working providers and no build step.
+// http, assetcore), each with its signed manifest, so that `go install` and
+// `go run` give a server with working providers and no build step.
 //
 // The modules are built from plugins/<name> by plugins/build.sh
 // (reproducibly; CI rebuilds them and compares) and sealed by
@@ -18,11 +18,12 @@ import (
 //go:embed env/env.wasm env/provider.json env/provider.json.sig
 //go:embed json/json.wasm json/provider.json json/provider.json.sig
 //go:embed http/http.wasm http/provider.json http/provider.json.sig
+//go:embed assetcore/assetcore.wasm assetcore/provider.json assetcore/provider.json.sig
 //go:embed keys/builtin.pub
 var files embed.FS
 
 // Names lists the built-in providers.
-var Names = []string{"time", "env", "json", "http"}
+var Names = []string{"time", "env", "json", "http", "assetcore"}
 
 // Module returns a built-in's module, manifest and signature.
 func Module(name string) (wasm, manifest, signature []byte, err error) {

@@ -8,7 +8,7 @@
 #                            committed modules and their signatures verify
 #
 # The built-in key only vouches that an embedded module matches the manifest
-# compiled into the same binary; the server accepts it for the four built-in
+# compiled into the same binary; the server accepts it for the five built-in
 # names and for modules embedded in the binary, never for files on disk.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,7 +16,7 @@ repo="$(cd "$here/.." && pwd)"
 export GOTOOLCHAIN=local
 cd "$repo"
 dg=(go run ./cmd/decision-gate)
-for name in time env json http; do
+for name in time env json http assetcore; do
 	if [[ "${1:-}" == "check" ]]; then
 		"${dg[@]}" plugin verify --module "plugins/$name/$name.wasm" --manifest "plugins/$name/provider.json" \
 			--signature "plugins/$name/provider.json.sig" --key plugins/keys/builtin.pub --scope "$name"

@@ -314,7 +314,7 @@ func TestValidate_codeBuilt(t *testing.T) {
 	want := "server.max_body_bytes: must be at least 1 (got 0)\n" +
 		"docs.max_sections: must be between 1 and 10 (got 11)\n" +
 		"providers[0].name: must not have leading or trailing whitespace\n" +
-		`providers[0].name: "time " is not a built-in provider (built-ins: time, env, json, http, assetcore)`
+		`providers[0].name: "time " is not a built-in provider (built-ins: time, env, json, http, assetcore, assetcore_read)`
 	if err == nil || err.Error() != want {
 		t.Errorf("Validate() = %v\nwant:\n%s", err, want)
 	}

@@ -113,9 +113,11 @@
 // pool_size}, which builtin providers accept too. The [wasm] section lists
 // trusted_keys, each scoped to provider names ("acme.*"); a signed module
 // needs a key whose scope covers its name. allow_unsigned is for
-// development and requires dev-permissive mode. assetcore is a builtin
-// name here ({base_url, namespace_id, auth_token?}); the reference reaches
-// AssetCore only as the external mcp provider "assetcore_read".
+// development and requires dev-permissive mode. assetcore and
+// assetcore_read are builtin names here ({base_url, namespace_id,
+// auth_token?}) for the embedded AssetCore module, served under that id;
+// the reference reaches AssetCore only as the external mcp provider
+// "assetcore_read", and an mcp provider may still take that name.
 //
 // External MCP broker (design/broker.md §4.2): [external_mcp] defaults and
 // strict mode; per mcp provider protocol, optional, egress_allowlist,

@@ -26,14 +26,31 @@ const (
 	BuiltinJSON      = "json"
 	BuiltinHTTP      = "http"
 	BuiltinAssetCore = "assetcore"
+	// BuiltinAssetCoreRead serves the same module under the reference's
+	// provider id, so the reference's scenarios and anchor policies for
+	// "assetcore_read" work unchanged. Unlike the others, the name is not
+	// reserved: an mcp provider may use it (the reference does).
+	BuiltinAssetCoreRead = "assetcore_read"
 )
 
 // builtinNames lists the built-in providers.
-var builtinNames = []string{BuiltinTime, BuiltinEnv, BuiltinJSON, BuiltinHTTP, BuiltinAssetCore}
+var builtinNames = []string{BuiltinTime, BuiltinEnv, BuiltinJSON, BuiltinHTTP, BuiltinAssetCore, BuiltinAssetCoreRead}
 
-// IsBuiltin reports whether name is a built-in provider name; mcp and wasm
-// providers may not use these names.
+// IsBuiltin reports whether name is a built-in provider name.
 func IsBuiltin(name string) bool { return slices.Contains(builtinNames, name) }
+
+// IsReserved reports whether mcp and wasm providers may not use name: every
+// built-in name but assetcore_read.
+func IsReserved(name string) bool { return IsBuiltin(name) && name != BuiltinAssetCoreRead }
+
+// BuiltinModule returns the embedded module a built-in name loads:
+// assetcore for assetcore_read, else the name itself.
+func BuiltinModule(name string) string {
+	if name == BuiltinAssetCoreRead {
+		return BuiltinAssetCore
+	}
+	return name
+}
 
 // Provider is one [[providers]] entry (spec §5, §8; broker and Wasm
 // extensions in the package documentation).
@@ -169,11 +186,12 @@ var builtinConfigs = map[string]struct {
 	typ      reflect.Type
 	required []string
 }{
-	BuiltinTime:      {reflect.TypeFor[TimeConfig](), []string{"allow_logical"}},
-	BuiltinEnv:       {reflect.TypeFor[EnvConfig](), []string{"denylist", "max_key_bytes", "max_value_bytes"}},
-	BuiltinJSON:      {reflect.TypeFor[JSONConfig](), []string{"root", "root_id", "max_bytes", "allow_yaml"}},
-	BuiltinHTTP:      {reflect.TypeFor[HTTPConfig](), []string{"allow_http", "timeout_ms", "max_response_bytes", "user_agent", "hash_algorithm"}},
-	BuiltinAssetCore: {reflect.TypeFor[AssetCoreConfig](), []string{"base_url", "namespace_id"}},
+	BuiltinTime:          {reflect.TypeFor[TimeConfig](), []string{"allow_logical"}},
+	BuiltinEnv:           {reflect.TypeFor[EnvConfig](), []string{"denylist", "max_key_bytes", "max_value_bytes"}},
+	BuiltinJSON:          {reflect.TypeFor[JSONConfig](), []string{"root", "root_id", "max_bytes", "allow_yaml"}},
+	BuiltinHTTP:          {reflect.TypeFor[HTTPConfig](), []string{"allow_http", "timeout_ms", "max_response_bytes", "user_agent", "hash_algorithm"}},
+	BuiltinAssetCore:     {reflect.TypeFor[AssetCoreConfig](), []string{"base_url", "namespace_id"}},
+	BuiltinAssetCoreRead: {reflect.TypeFor[AssetCoreConfig](), []string{"base_url", "namespace_id"}},
 }
 
 // fileProvider is the decode shape of a [[providers]] entry: a Provider

@@ -24,7 +24,7 @@ func (v *validator) timeouts(p *Provider, key string) {
 func (v *validator) mcp(p *Provider, key string) {
 	v.notFor(key, p.Type, "module", "manifest", "signature", "limits")
 	v.forbid(key+".config", "is not allowed for an mcp provider")
-	if IsBuiltin(p.Name) {
+	if IsReserved(p.Name) {
 		v.add(key+".name", "%q is reserved for the built-in provider", p.Name)
 	}
 	stdio := len(p.Command) > 0

@@ -72,8 +72,8 @@ func (v *validator) builtin(p *Provider, key string) {
 		switch p.Name {
 		case BuiltinJSON:
 			v.add(ck, "is required for the json provider (root and root_id have no default)")
-		case BuiltinAssetCore:
-			v.add(ck, "is required for the assetcore provider (base_url and namespace_id have no default)")
+		case BuiltinAssetCore, BuiltinAssetCoreRead:
+			v.add(ck, "is required for the %s provider (base_url and namespace_id have no default)", p.Name)
 		}
 	} else {
 		// A given table must set every non-optional field (spec §0.3 fact 9).
@@ -145,7 +145,7 @@ func (v *validator) limits(p *Provider, key string) {
 func (v *validator) wasmProvider(p *Provider, key string) {
 	v.notFor(key, p.Type, mcpOnly...)
 	v.forbid(key+".timeouts", "is not used by a wasm provider; set limits.timeout_ms")
-	if IsBuiltin(p.Name) {
+	if IsReserved(p.Name) {
 		v.add(key+".name", "%q is reserved for the built-in provider", p.Name)
 	} else if p.Name != "" && strings.TrimSpace(p.Name) == p.Name && !validWasmName(p.Name) {
 		// (blank and untrimmed names are already reported)

@@ -67,17 +67,3 @@ func TestJSONRootMustExist(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
-
-// TestUnsupportedSettingsRefused: a setting this build cannot serve stops
-// start-up with the key that names it.
-func TestUnsupportedSettingsRefused(t *testing.T) {
-	extra := "\n[namespace.authority]\nmode = \"assetcore_http\"\n[namespace.authority.assetcore]\nbase_url = \"http://127.0.0.1:9\"\n"
-	cfg, err := config.Parse([]byte(baseConfig(t.TempDir())+extra), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = server.New(context.Background(), cfg, server.Options{Stderr: io.Discard})
-	if err == nil || !strings.Contains(err.Error(), "namespace.authority.mode: the assetcore_http namespace authority is not available") {
-		t.Fatalf("err = %v", err)
-	}
-}

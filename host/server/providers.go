@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -172,7 +173,8 @@ func moduleSpec(cfg *config.Config, p config.Provider, builtinKey *trust.PublicK
 			Grant: grant, Config: grantDoc, Transport: provider.MCP, Limits: limits,
 		}, nil
 	}
-	mod, manifest, sig, err := plugins.Module(p.Name)
+	name := config.BuiltinModule(p.Name)
+	mod, manifest, sig, err := plugins.Module(name)
 	if err != nil {
 		return wasm.LoadSpec{}, err
 	}
@@ -182,10 +184,10 @@ func moduleSpec(cfg *config.Config, p config.Provider, builtinKey *trust.PublicK
 	}
 	return wasm.LoadSpec{
 		Module: mod, Manifest: manifest, Signature: sig,
-		ModuleName:   "builtin:" + p.Name + "/" + p.Name + ".wasm",
-		ManifestName: "builtin:" + p.Name + "/provider.json", SignatureName: "builtin:" + p.Name + "/provider.json.sig",
+		ModuleName:   "builtin:" + name + "/" + name + ".wasm",
+		ManifestName: "builtin:" + name + "/provider.json", SignatureName: "builtin:" + name + "/provider.json.sig",
 		TrustedKeys: []*trust.PublicKey{builtinKey}, Grant: grant, Config: guestConfig,
-		Transport: provider.Builtin, Limits: limits,
+		Transport: provider.Builtin, Limits: limits, ServeAs: p.Name,
 	}, nil
 }
 
@@ -194,6 +196,7 @@ func moduleSpec(cfg *config.Config, p config.Provider, builtinKey *trust.PublicK
 // env overrides stay host-side.
 func builtinGrant(p config.Provider) (capability.Set, json.RawMessage, error) {
 	var grant, guest map[string]any
+	var token string // a bearer token the host sends for the module
 	switch p.Name {
 	case config.BuiltinTime:
 		c := config.TimeConfig{AllowLogical: true}
@@ -240,6 +243,22 @@ func builtinGrant(p config.Provider) (capability.Set, json.RawMessage, error) {
 		guest = map[string]any{"allow_http": c.AllowHTTP, "timeout_ms": c.TimeoutMS, "max_response_bytes": c.MaxResponseBytes,
 			"allowed_hosts": c.AllowedHosts, "user_agent": c.UserAgent, "hash_algorithm": c.HashAlgorithm,
 			"allow_private": c.AllowPrivateNetworks}
+	case config.BuiltinAssetCore, config.BuiltinAssetCoreRead:
+		if p.AssetCore == nil {
+			return capability.Set{}, nil, fmt.Errorf("config: the assetcore provider needs a config table with base_url and namespace_id")
+		}
+		c := *p.AssetCore
+		u, err := url.Parse(c.BaseURL)
+		if err != nil {
+			return capability.Set{}, nil, fmt.Errorf("config.base_url: %w", err)
+		}
+		// The module reaches exactly the configured deployment, which the
+		// operator chose (scenario params never change the host), so a
+		// private address is allowed. The token stays host-side.
+		grant = map[string]any{"http/v1/fetch": map[string]any{"allowed_hosts": []string{u.Host}, "allow_http": u.Scheme == "http",
+			"allow_private": true, "max_response_bytes": 1 << 20, "timeout_ms": fetchTimeout(p.Limits.TimeoutMS)}}
+		guest = map[string]any{"base_url": c.BaseURL, "namespace_id": c.NamespaceID}
+		token = c.AuthToken.Reveal()
 	default:
 		return capability.Set{}, nil, fmt.Errorf("no built-in provider named %q", p.Name)
 	}
@@ -249,11 +268,24 @@ func builtinGrant(p config.Provider) (capability.Set, json.RawMessage, error) {
 		return capability.Set{}, nil, err
 	}
 	set, err := capability.ParseGrant(gdoc)
+	if err == nil && set.HTTP != nil {
+		set.HTTP.BearerToken = token
+	}
 	if err != nil {
 		return capability.Set{}, nil, err
 	}
 	cfgDoc, err := json.Marshal(guest)
 	return set, cfgDoc, err
+}
+
+// fetchTimeout is the http fetch deadline of a module whose call deadline
+// is callMS: below it, so a slow service is an in-band request failure
+// rather than a killed call.
+func fetchTimeout(callMS int64) int64 {
+	if callMS <= 0 {
+		callMS = 2000
+	}
+	return max(1, min(1500, callMS*3/4))
 }
 
 func nonNil(s []string) []string {

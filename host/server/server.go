@@ -82,9 +82,6 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *Server, err 
 			s.Close()
 		}
 	}()
-	if err := unsupported(cfg); err != nil {
-		return nil, err
-	}
 	if err := checkBind(cfg, opts.AllowNonLoopback); err != nil {
 		return nil, err
 	}

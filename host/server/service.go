@@ -16,11 +16,15 @@ func (s *Server) serviceOptions(ctx context.Context, sink *audit.Sink) (mcp.Opti
 	if err != nil {
 		return mcp.Options{}, err
 	}
+	ns, err := s.namespacePolicy()
+	if err != nil {
+		return mcp.Options{}, err
+	}
 	vis := mcp.ToolVisibility{Passthrough: cfg.Server.Tools.Mode == "passthrough",
 		Allowlist: cfg.Server.Tools.Allowlist, Denylist: cfg.Server.Tools.Denylist}
 	o := mcp.Options{
 		Engine: s.engine, Providers: s.reg, Evidence: s.source,
-		Namespace: namespacePolicy(cfg), Feedback: fb, Disclosure: disclosurePolicy(cfg),
+		Namespace: ns, Feedback: fb, Disclosure: disclosurePolicy(cfg),
 		Discovery: mcp.DiscoveryPolicy{Allowlist: cfg.ProviderDiscovery.Allowlist, Denylist: cfg.ProviderDiscovery.Denylist,
 			MaxResponseBytes: int(cfg.ProviderDiscovery.MaxResponseBytes)},
 		Visibility: vis,

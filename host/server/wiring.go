@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/decision-gate/dgw/host/compare"
 	"github.com/decision-gate/dgw/host/config"
@@ -11,6 +12,7 @@ import (
 	"github.com/decision-gate/dgw/host/errcode"
 	"github.com/decision-gate/dgw/host/evidence"
 	"github.com/decision-gate/dgw/host/mcp"
+	"github.com/decision-gate/dgw/host/nsauth"
 	"github.com/decision-gate/dgw/host/policy"
 	"github.com/decision-gate/dgw/host/provider"
 	"github.com/decision-gate/dgw/host/runpack"
@@ -163,12 +165,29 @@ func feedbackPolicy(cfg *config.Config) (mcp.FeedbackPolicy, error) {
 	return p, errors.Join(errs...)
 }
 
-func namespacePolicy(cfg *config.Config) mcp.NamespacePolicy {
+// namespacePolicy maps [namespace]; with namespace.authority.mode =
+// "assetcore_http" every namespace is also checked with the AssetCore
+// deployment (spec §7.3).
+func (s *Server) namespacePolicy() (mcp.NamespacePolicy, error) {
+	cfg := s.cfg
 	p := mcp.NamespacePolicy{AllowDefault: cfg.Namespace.AllowDefault}
 	for _, t := range cfg.Namespace.DefaultTenants {
 		p.DefaultTenants = append(p.DefaultTenants, evidence.TenantID(t))
 	}
-	return p
+	if ac := cfg.Namespace.Authority.AssetCore; cfg.Namespace.Authority.Mode == config.AuthorityAssetCoreHTTP && ac != nil {
+		a, err := nsauth.NewAssetCoreHTTP(ac.BaseURL, &nsauth.Options{
+			AuthToken:      nsauth.Token(ac.AuthToken.Reveal()),
+			ConnectTimeout: time.Duration(ac.ConnectTimeoutMS) * time.Millisecond,
+			RequestTimeout: time.Duration(ac.RequestTimeoutMS) * time.Millisecond,
+			Logger:         s.log,
+		})
+		if err != nil {
+			return p, fmt.Errorf("namespace.authority.assetcore: %w", err)
+		}
+		s.onClose(a.Close)
+		p.Authority = a
+	}
+	return p, nil
 }
 
 func disclosurePolicy(cfg *config.Config) mcp.DisclosurePolicy {

@@ -79,6 +79,9 @@ func builtinSpec(tb testing.TB, name string) LoadSpec {
 	case "http":
 		grantDoc = `{"http/v1/fetch":{"allow_http":false,"allow_private":false,"allowed_hosts":["*"],"max_response_bytes":1048576,"timeout_ms":5000,"user_agent":"decision-gate/0.1"},"log/v1":{}}`
 		config = `{"allow_http":false,"timeout_ms":5000,"max_response_bytes":1048576,"allowed_hosts":null,"user_agent":"decision-gate/0.1","hash_algorithm":"sha256","allow_private":false}`
+	case "assetcore":
+		grantDoc = `{"http/v1/fetch":{"allow_http":true,"allow_private":true,"allowed_hosts":["127.0.0.1:9000"],"max_response_bytes":1048576,"timeout_ms":1500},"log/v1":{}}`
+		config = `{"base_url":"http://127.0.0.1:9000","namespace_id":"1"}`
 	}
 	grant, err := capability.ParseGrant([]byte(grantDoc))
 	if err != nil {
@@ -619,7 +622,7 @@ func BenchmarkBuiltinLoad(b *testing.B) {
 				doc, err := in.runDescribe(dctx, abi.MaxDescribeBytes)
 				cancel()
 				if err == nil {
-					_, err = parseDescribe(doc, ref.Manifest(), spec.Transport)
+					_, err = parseDescribe(doc, ref.Manifest(), spec.Transport, "")
 				}
 				lat = append(lat, time.Since(t0))
 				if err != nil {

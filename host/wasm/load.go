@@ -120,7 +120,7 @@ func start(ctx context.Context, e *engine, spec LoadSpec, v *trust.Verified, log
 		first.close(ctx)
 		return nil, err
 	}
-	contract, err := parseDescribe(doc, v.Manifest, spec.Transport)
+	contract, err := parseDescribe(doc, v.Manifest, spec.Transport, spec.ServeAs)
 	if err != nil {
 		first.close(ctx)
 		return nil, err
@@ -134,15 +134,15 @@ func start(ctx context.Context, e *engine, spec LoadSpec, v *trust.Verified, log
 		cfg = json.RawMessage("{}")
 	}
 	return &Module{
-		id: v.Manifest.Name, contract: contract, verified: v,
+		id: contract.ProviderID, contract: contract, verified: v,
 		grant: e.host.grant, limits: e.limits, config: cfg,
 		engine: e, pool: p, log: log,
 	}, nil
 }
 
 // parseDescribe checks the self-description against the signed manifest
-// and turns it into the provider contract.
-func parseDescribe(doc []byte, man *trust.Manifest, transport provider.Transport) (*provider.Contract, error) {
+// and turns it into the provider contract, under the id serveAs when set.
+func parseDescribe(doc []byte, man *trust.Manifest, transport provider.Transport, serveAs string) (*provider.Contract, error) {
 	var d abi.Describe
 	if err := json.Unmarshal(doc, &d); err != nil {
 		return nil, errcode.New(errcode.ABIMismatch, "%s: not a describe document: %v", abi.ExportDescribe, err)
@@ -158,6 +158,9 @@ func parseDescribe(doc []byte, man *trust.Manifest, transport provider.Transport
 	}
 	if transport == "" {
 		transport = provider.MCP
+	}
+	if serveAs != "" {
+		d.ProviderID = serveAs
 	}
 	raw, err := json.Marshal(d.Contract(string(transport)))
 	if err != nil {

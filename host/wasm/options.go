@@ -47,6 +47,10 @@ type LoadSpec struct {
 	// Transport is reported in the contract: provider.Builtin for modules
 	// embedded in the server, provider.MCP (the default) otherwise.
 	Transport provider.Transport
+	// ServeAs, when set, is the provider id the module is served under
+	// (its id and its contract's provider_id) instead of the signed
+	// manifest name, which still decides which keys may sign it.
+	ServeAs string
 	// Limits are the operator's limits; a zero field falls back to the
 	// manifest's request, then to the default.
 	Limits Limits

@@ -1,0 +1,1 @@
+IPJjfJN6YlQIbJo4Hq0Z7uoOfbwAAEoY5dl8SkT/3R64qCGSlVzAHqYofcfZcg7RvR1Fk/fCy4eaMg1ArtJSDw==
