@@ -1,6 +1,10 @@
 package server_test
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/decision-gate/dgw/host/evidence"
 	"github.com/decision-gate/dgw/host/internal/mcpstub"
 	"github.com/decision-gate/dgw/host/internal/testutil"
 )
@@ -267,4 +272,66 @@ func TestSharedEgressRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHardenedStrictStartup: the hardened preset in strict mode with a
+// pinned stdio backend. A non-optional backend that fails its preflight
+// stops start-up naming the step; an optional one lets the server start
+// and its conditions are Unknown with provider_unavailable (broker design
+// §4.9 item 7).
+func TestHardenedStrictStartup(t *testing.T) {
+	dir := t.TempDir()
+	stub := mcpstub.Build(t)
+	contract := contractFor(t, dir, "deploys")
+	preset := string(testutil.ReadFile(t, testutil.Conformance(t, "configs", "presets", "hardened.toml")))
+	stubSum, contractSum := sha256File(t, stub), sha256File(t, contract)
+	t.Chdir(dir) // the preset's stores and json root are relative
+	os.Mkdir(filepath.Join(dir, "evidence"), 0o755)
+	cfg := func(optional bool) string {
+		return preset + fmt.Sprintf(`
+[wasm]
+cache_dir = %q
+[external_mcp]
+strict = true
+[provider_policy]
+version = "2026-11-22.1"
+[[provider_policy.rules]]
+effect = "allow"
+providers = ["deploys"]
+checks = ["value"]
+[[providers]]
+name = "deploys"
+type = "mcp"
+protocol = "mcp"
+command = [%q, "-protocol", "dg_evidence_v1"]
+command_sha256 = %q
+capabilities_path = %q
+contract_sha256 = %q
+allow_unenforced_egress = true
+optional = %v
+`, cacheDir, stub, stubSum, contract, contractSum, optional)
+	}
+	// The backend speaks only the SDK framing, so the mcp handshake fails.
+	_, err := build(t, cfg(false))
+	if err == nil || !strings.Contains(err.Error(), "deploys") || !strings.Contains(err.Error(), "handshake") {
+		t.Fatalf("strict start with a failing non-optional backend: %v", err)
+	}
+	srv, err := build(t, cfg(true))
+	if err != nil {
+		t.Fatalf("strict start with a failing optional backend: %v", err)
+	}
+	if h, _ := srv.Broker().Health("deploys"); h.Admitted {
+		t.Fatal("a backend whose preflight failed is admitted")
+	}
+	_, err = srv.Providers().Query(context.Background(), evidence.Query{ProviderID: "deploys", CheckID: "value",
+		Params: json.RawMessage(`{"value":"ok"}`)}, evidence.Context{TenantID: 1, NamespaceID: 2})
+	if evidence.ErrorCode(err) != "provider_unavailable" {
+		t.Fatalf("query of an unadmitted backend: %v", err)
+	}
+}
+
+func sha256File(t *testing.T, path string) string {
+	t.Helper()
+	sum := sha256.Sum256(testutil.ReadFile(t, path))
+	return hex.EncodeToString(sum[:])
 }

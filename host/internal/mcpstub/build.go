@@ -9,6 +9,16 @@ import (
 	"testing"
 )
 
+// moduleDir is the module root, found from this source file, so that a
+// test that changed its working directory can still build the stub.
+func moduleDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+}
+
 // mainPackage is the import path of the stub command.
 const mainPackage = "github.com/decision-gate/dgw/host/internal/mcpstub/cmd/mcpstub"
 
@@ -35,6 +45,7 @@ func Build(t testing.TB) string {
 			exe += ".exe"
 		}
 		cmd := exec.Command("go", "build", "-o", exe, mainPackage)
+		cmd.Dir = moduleDir() // whatever the test's working directory
 		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "CGO_ENABLED=0")
 		built.out, built.err = cmd.CombinedOutput()
 		built.path = exe
