@@ -197,8 +197,10 @@ func TestHostileTrapStorm(t *testing.T) {
 		t.Fatalf("%d traps, %d ok, others: %v", traps, oks, others)
 	}
 	poolFull(t, flaky)
-	// Each instance alternates ok and trap, so of four sequential calls at
-	// least two succeed, whatever state the storm left the pool in.
+	// Each instance alternates ok and trap, and a trap replaces the
+	// instance with a fresh one, whose first call succeeds. Whatever state
+	// the storm left the two pooled instances in, at most two calls trap
+	// before a fresh instance answers, so one of the first three succeeds.
 	ok := 0
 	for i := 0; i < 4; i++ {
 		_, err := query(t, flaky, "run", "")
@@ -209,7 +211,7 @@ func TestHostileTrapStorm(t *testing.T) {
 			t.Fatalf("after the storm: %v", err)
 		}
 	}
-	if ok < 2 {
+	if ok < 1 {
 		t.Fatalf("%d of 4 calls succeeded after the storm", ok)
 	}
 }
