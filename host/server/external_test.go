@@ -89,6 +89,7 @@ func TestExternalProviderFailureSuite(t *testing.T) {
 	providers.WriteString(stdioProvider(t, dir, "text", "dg_evidence_v1", "text", ""))
 	providers.WriteString(stdioProvider(t, dir, "empty", "dg_evidence_v1", "empty", ""))
 	providers.WriteString(stdioProvider(t, dir, "rpc_error", "dg_evidence_v1", "rpc_error", ""))
+	providers.WriteString(stdioProvider(t, dir, "flaky", "dg_evidence_v1", "flaky:2", ""))
 	providers.WriteString(stdioProvider(t, dir, "hung", "dg_evidence_v1", "hang", ""))
 	providers.WriteString(stdioProvider(t, dir, "oversize", "dg_evidence_v1", "oversize", ""))
 	providers.WriteString(stdioProvider(t, dir, "unsigned", "dg_evidence_v1", "ok", trust))
@@ -123,6 +124,8 @@ private_cidr_allowlist = ["127.0.0.1/32"]
 		{"text", "Unknown", "provider_error", "unexpected text response"},
 		{"empty", "Unknown", "provider_error", "empty tool result"},
 		{"rpc_error", "Unknown", "provider_error", ""},
+		{"flaky", "True", "", ""},                  // its first call answers,
+		{"flaky", "Unknown", "provider_error", ""}, // its second fails
 		{"hung", "Unknown", "timeout", ""},
 		{"oversize", "Unknown", "provider_error", ""},
 		{"unsigned", "Unknown", "provider_error", "missing evidence signature"},
@@ -137,7 +140,7 @@ private_cidr_allowlist = ["127.0.0.1/32"]
 	for i, tc := range cases {
 		t.Run(tc.provider, func(t *testing.T) {
 			began := time.Now()
-			res, rec := r.runOnce(valueSpec("s-"+tc.provider, tc.provider), fmt.Sprintf("run-%d", i))
+			res, rec := r.runOnce(valueSpec(fmt.Sprintf("s-%s-%d", tc.provider, i), tc.provider), fmt.Sprintf("run-%d", i))
 			kind := res["decision"].(map[string]any)["outcome"].(map[string]any)["kind"]
 			if rec["status"] != tc.status || errorCode(rec) != tc.code {
 				t.Fatalf("evidence %v", rec)

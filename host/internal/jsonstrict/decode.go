@@ -59,6 +59,9 @@ func DecodeValue(tree any, raw []byte, v any, path string) error {
 // Parse parses one JSON value with numbers kept as [json.Number]. Trailing
 // data is an error.
 func Parse(data []byte) (any, error) {
+	if err := checkText(data); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var tree any
@@ -67,6 +70,14 @@ func Parse(data []byte) (any, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &Error{Path: "$", Msg: "invalid JSON: trailing data after the value"}
+	}
+	if mayRepeatKeys(data) {
+		// The slow, exact walk names the repeated key and its path.
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if _, err := parseValue(dec, "$", 0); err != nil {
+			return nil, err
+		}
 	}
 	return tree, nil
 }
@@ -123,7 +134,11 @@ func check(node any, t reflect.Type, path string, depth int) error {
 		if !ok {
 			return mismatch(path, node, "an object")
 		}
-		for _, f := range fieldsOf(t) {
+		fields := fieldsOf(t)
+		if err := caseVariants(m, fields, path); err != nil {
+			return err
+		}
+		for _, f := range fields {
 			v, present := m[f.name]
 			if present && v == nil && f.typ == rawMessageType {
 				continue // null is a JSON value

@@ -1,6 +1,7 @@
 package jsonstrict
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -82,6 +83,64 @@ func FuzzDecode(f *testing.F) {
 		var o2 outer
 		if err := Decode(out, &o2); err != nil {
 			t.Fatalf("re-decode of %s: %v", out, err)
+		}
+	})
+}
+
+func TestParseRefusesBrokenText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"{\"a\":\"\xff\"}", "not valid UTF-8 (byte 6)"},
+		{`{"a":"\ud800"}`, `unpaired UTF-16 surrogate \ud800`},
+		{`{"a":"\udc00"}`, `unpaired UTF-16 surrogate \udc00`},
+		{`{"a":"\ud800\u0041"}`, `unpaired UTF-16 surrogate \ud800`},
+		{`{"a":"\ud800`, `unpaired UTF-16 surrogate`},
+	} {
+		if _, err := Parse([]byte(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Parse(%q) = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+	for _, ok := range []string{`{"a":"\ud83d\ude00"}`, `{"a":"\\ud800"}`, `{"a":"é😀"}`, `{"a":"\u0041\\"}`} {
+		if _, err := Parse([]byte(ok)); err != nil {
+			t.Errorf("Parse(%q) = %v", ok, err)
+		}
+	}
+}
+
+func TestParseRefusesDuplicateKeys(t *testing.T) {
+	_, err := Parse([]byte(`{"a":{"b":1,"c":{"":1,"":2}}}`))
+	if err == nil || !strings.Contains(err.Error(), `$["a"]["c"][""]: duplicate key ""`) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := Parse([]byte(`[{"a":1},{"a":2}]`)); err != nil {
+		t.Fatalf("the same key in sibling objects: %v", err)
+	}
+}
+
+func TestDecodeRefusesCaseVariantFields(t *testing.T) {
+	var v struct {
+		Params map[string]any `json:"params,omitempty"`
+	}
+	err := Decode([]byte(`{"pArAms":{"a":1}}`), &v)
+	if err == nil || !strings.Contains(err.Error(), "unknown field `pArAms`") {
+		t.Fatalf("err = %v, decoded %v", err, v)
+	}
+}
+
+// FuzzRepeatedKeys: the fast scan never misses a repeated key that the
+// exact walk finds.
+func FuzzRepeatedKeys(f *testing.F) {
+	for _, s := range []string{`{"a":1,"a":2}`, `{"a":{"b":[{"c":1,"c":2}]}}`, `{"\u0061":1,"a":2}`, `[{"a":1},{"a":1}]`, `{"a":"}","b":"{"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) || checkText(data) != nil {
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		_, err := parseValue(dec, "$", 0)
+		if err != nil && strings.Contains(err.Error(), "duplicate key") && !mayRepeatKeys(data) {
+			t.Fatalf("fast scan missed a repeated key in %s: %v", data, err)
 		}
 	})
 }
