@@ -62,8 +62,8 @@ func BenchmarkExternalEvidence(b *testing.B) {
 	cfg := strings.Replace(baseConfig(b.TempDir()), "[wasm]\ncache_dir = \""+cacheDir+"\"\n", "", 1) + templateModule(b) + `
 [external_mcp]
 private_cidr_allowlist = ["127.0.0.1/32"]
-` + benchStdio(b, dir, "stdio_dg", "dg_evidence_v1") + benchStdio(b, dir, "stdio_mcp", "mcp") +
-		benchHTTP(b, dir, "http_dg", "dg_evidence_v1", httpDG.URL+"/rpc") + benchHTTP(b, dir, "http_mcp", "mcp", httpMCP.URL+"/mcp")
+` + stdioProvider(b, dir, "stdio_dg", "dg_evidence_v1", "ok", "") + stdioProvider(b, dir, "stdio_mcp", "mcp", "ok", "") +
+		httpProvider(b, dir, "http_dg", "dg_evidence_v1", httpDG.URL+"/rpc", "") + httpProvider(b, dir, "http_mcp", "mcp", httpMCP.URL+"/mcp", "")
 	r := start(b, cfg)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	ectx := evidence.Context{TenantID: 1, NamespaceID: 1, RunID: "r", ScenarioID: "s", StageID: "a", TriggerID: "t", TriggerTime: evidence.AtLogical(1)}
@@ -88,24 +88,6 @@ private_cidr_allowlist = ["127.0.0.1/32"]
 			drive(b, client, r.url, 1, func(int, int) []byte { return body })
 		})
 	}
-}
-
-func benchStdio(tb testing.TB, dir, name, protocol string) string {
-	return fmt.Sprintf("\n[[providers]]\nname = %q\ntype = \"mcp\"\nprotocol = %q\ncommand = [%q, \"-protocol\", %q]\ncapabilities_path = %q\n",
-		name, protocol, mcpstub.Build(tb), protocol, benchContract(tb, dir, name))
-}
-
-func benchHTTP(tb testing.TB, dir, name, protocol, url string) string {
-	return fmt.Sprintf("\n[[providers]]\nname = %q\ntype = \"mcp\"\nprotocol = %q\nurl = %q\nallow_insecure_http = true\ncapabilities_path = %q\n",
-		name, protocol, url, benchContract(tb, dir, name))
-}
-
-func benchContract(tb testing.TB, dir, name string) string {
-	doc := strings.Replace(string(testutil.ReadFile(tb, testutil.Conformance(tb, "provider-contracts", "template_provider.json"))),
-		`"provider_id": "template"`, fmt.Sprintf("%q: %q", "provider_id", name), 1)
-	path := filepath.Join(dir, name+".json")
-	os.WriteFile(path, []byte(doc), 0o644)
-	return path
 }
 
 func reportLatency(b *testing.B, lat []time.Duration) {

@@ -22,7 +22,7 @@ import (
 
 // contractFor writes the template provider contract under name into dir
 // and returns its path (a contract's provider_id must equal the name).
-func contractFor(t *testing.T, dir, name string) string {
+func contractFor(t testing.TB, dir, name string) string {
 	t.Helper()
 	doc := strings.Replace(string(testutil.ReadFile(t, testutil.Conformance(t, "provider-contracts", "template_provider.json"))),
 		`"provider_id": "template"`, fmt.Sprintf("%q: %q", "provider_id", name), 1)
@@ -34,7 +34,7 @@ func contractFor(t *testing.T, dir, name string) string {
 }
 
 // stdioProvider is a [[providers]] entry for the stdio stub.
-func stdioProvider(t *testing.T, dir, name, protocol, mode, extra string) string {
+func stdioProvider(t testing.TB, dir, name, protocol, mode, extra string) string {
 	return fmt.Sprintf(`
 [[providers]]
 name = %q
@@ -48,7 +48,7 @@ timeouts = { connect_timeout_ms = 500, request_timeout_ms = 800 }
 }
 
 // httpProvider is a [[providers]] entry for an HTTP stub at url.
-func httpProvider(t *testing.T, dir, name, protocol, url, extra string) string {
+func httpProvider(t testing.TB, dir, name, protocol, url, extra string) string {
 	return fmt.Sprintf(`
 [[providers]]
 name = %q
