@@ -77,6 +77,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *Server, err 
 		opts.Logger = slog.New(slog.NewTextHandler(opts.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	s := &Server{cfg: cfg, opts: opts, log: opts.Logger}
+	defer relaxGC()() // start-up allocates in a burst; see loadGCPercent
 	defer func() {
 		if err != nil {
 			s.Close()
