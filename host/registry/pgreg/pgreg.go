@@ -2,8 +2,6 @@ package pgreg
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"github.com/decision-gate/dgw/host/internal/pgerr"
@@ -109,19 +107,6 @@ func ids(sc driver.Scope) (int64, int64) {
 	return int64(sc.TenantID), int64(sc.NamespaceID)
 }
 
-func checksum(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
-// verify checks a row's checksum.
-func verify(sc driver.Scope, key driver.Key, value []byte, sum string) error {
-	if checksum(value) != sum {
-		return errcode.New(errcode.DataLoss, "pgreg: record %s %s failed its integrity check", sc, key)
-	}
-	return nil
-}
-
 const insertRecord = `INSERT INTO dg_schema_records
 	(tenant_id, namespace_id, record_key, record_json, checksum)
 	VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`
@@ -188,7 +173,7 @@ type execer interface {
 func (d *Driver) insert(ctx context.Context, db execer, sc driver.Scope, key driver.Key, value []byte) error {
 	tenant, ns := ids(sc)
 	tag, err := db.Exec(ctx, insertRecord,
-		tenant, ns, driver.EncodeKey(key), value, checksum(value))
+		tenant, ns, driver.EncodeKey(key), value, driver.Checksum(value))
 	if err != nil {
 		return err
 	}
@@ -217,7 +202,7 @@ func (d *Driver) Get(ctx context.Context, sc driver.Scope, key driver.Key) ([]by
 	if err != nil {
 		return nil, d.classify(ctx, op, err)
 	}
-	if err := verify(sc, key, value, sum); err != nil {
+	if err := driver.VerifyRecord("pgreg", sc, key, value, sum); err != nil {
 		return nil, err
 	}
 	return value, nil
@@ -243,26 +228,7 @@ func (d *Driver) List(ctx context.Context, sc driver.Scope, after *driver.Key, l
 		return nil, d.classify(ctx, op, err)
 	}
 	defer rows.Close()
-	var out []driver.Entry
-	for rows.Next() {
-		var k, value []byte
-		var sum string
-		if err := rows.Scan(&k, &value, &sum); err != nil {
-			return nil, d.classify(ctx, op, err)
-		}
-		key, err := driver.DecodeKey(k)
-		if err != nil {
-			return nil, &errcode.Error{Code: errcode.DataLoss, Op: op, Err: err}
-		}
-		if err := verify(sc, key, value, sum); err != nil {
-			return nil, err
-		}
-		out = append(out, driver.Entry{Key: key, Value: value}) // Scan copied value
-	}
-	if err := rows.Err(); err != nil {
-		return nil, d.classify(ctx, op, err)
-	}
-	return out, nil
+	return driver.ScanEntries(rows, "pgreg", op, sc, func(err error) error { return d.classify(ctx, op, err) })
 }
 
 // Count implements [driver.Driver].

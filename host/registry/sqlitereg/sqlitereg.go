@@ -2,9 +2,7 @@ package sqlitereg
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"github.com/decision-gate/dgw/host/internal/sqlitedb"
 	"strconv"
@@ -135,19 +133,6 @@ func ids(sc driver.Scope) (int64, int64) {
 	return int64(sc.TenantID), int64(sc.NamespaceID)
 }
 
-func checksum(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
-// verify checks a row's checksum.
-func verify(sc driver.Scope, key driver.Key, value []byte, sum string) error {
-	if checksum(value) != sum {
-		return errcode.New(errcode.DataLoss, "sqlitereg: record %s %s failed its integrity check", sc, key)
-	}
-	return nil
-}
-
 // Put implements [driver.Driver].
 func (d *Driver) Put(ctx context.Context, sc driver.Scope, key driver.Key, value []byte, maxEntries uint64) error {
 	const op = "sqlitereg: put"
@@ -180,7 +165,7 @@ func (d *Driver) put(ctx context.Context, sc driver.Scope, key driver.Key, value
 	res, err := tx.ExecContext(ctx,
 		`INSERT INTO schema_records (tenant_id, namespace_id, record_key, schema_id, version, record_json, checksum)
 		 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		tenant, ns, driver.EncodeKey(key), key.SchemaID, key.Version, value, checksum(value))
+		tenant, ns, driver.EncodeKey(key), key.SchemaID, key.Version, value, driver.Checksum(value))
 	if err != nil {
 		return err
 	}
@@ -213,7 +198,7 @@ func (d *Driver) Get(ctx context.Context, sc driver.Scope, key driver.Key) ([]by
 	if err != nil {
 		return nil, d.classify(ctx, op, err)
 	}
-	if err := verify(sc, key, value, sum); err != nil {
+	if err := driver.VerifyRecord("sqlitereg", sc, key, value, sum); err != nil {
 		return nil, err
 	}
 	return value, nil
@@ -239,26 +224,7 @@ func (d *Driver) List(ctx context.Context, sc driver.Scope, after *driver.Key, l
 		return nil, d.classify(ctx, op, err)
 	}
 	defer rows.Close()
-	var out []driver.Entry
-	for rows.Next() {
-		var k, value []byte
-		var sum string
-		if err := rows.Scan(&k, &value, &sum); err != nil {
-			return nil, d.classify(ctx, op, err)
-		}
-		key, err := driver.DecodeKey(k)
-		if err != nil {
-			return nil, &errcode.Error{Code: errcode.DataLoss, Op: op, Err: err}
-		}
-		if err := verify(sc, key, value, sum); err != nil {
-			return nil, err
-		}
-		out = append(out, driver.Entry{Key: key, Value: value}) // Scan copied value
-	}
-	if err := rows.Err(); err != nil {
-		return nil, d.classify(ctx, op, err)
-	}
-	return out, nil
+	return driver.ScanEntries(rows, "sqlitereg", op, sc, func(err error) error { return d.classify(ctx, op, err) })
 }
 
 // Count implements [driver.Driver].
