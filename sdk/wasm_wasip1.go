@@ -182,9 +182,14 @@ func jsonCall(req any, size int, fn func(r unsafe.Pointer, rn uint32, o unsafe.P
 
 func platformFSRead(req abi.FSReadRequest) (*File, error) {
 	req.Frames = true
-	out, err := jsonCall(req, 1<<10, hostFSRead)
-	if err != nil {
-		return nil, err
+	body := abi.AppendFSReadRequest(make([]byte, 0, 64+len(req.Path)), &req)
+	if len(body) > abi.MaxHostRequestBytes {
+		return nil, ErrLimit
+	}
+	r, rn := bytesArg(body)
+	out, st := callOut(1<<10, func(o unsafe.Pointer, c uint32) int32 { return hostFSRead(r, rn, o, c) })
+	if st != abi.StatusOK {
+		return nil, statusError(st)
 	}
 	return decodeFSReadFrame(out)
 }

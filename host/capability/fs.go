@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/decision-gate/dgw/abi"
 )
@@ -21,6 +22,15 @@ const DefaultMaxReadBytes = 1 << 20
 type FSGrant struct {
 	root     string // absolute, symlinks resolved; "" denies
 	maxBytes int64
+	pin      *atomic.Pointer[pinnedRoot] // the open root directory; shared by copies
+}
+
+// pinnedRoot is the root directory held open, with its identity. A
+// replaced one is dropped, not closed (a read may still be using it); its
+// descriptor is closed when it is collected.
+type pinnedRoot struct {
+	dir  *os.Root
+	info os.FileInfo
 }
 
 // NewFSGrant returns a grant for the directory root, which must exist. The
@@ -52,7 +62,9 @@ func NewFSGrant(root string, maxBytes int64) (*FSGrant, error) {
 	if maxBytes == 0 {
 		maxBytes = DefaultMaxReadBytes
 	}
-	return &FSGrant{root: canon, maxBytes: maxBytes}, nil
+	g := &FSGrant{root: canon, maxBytes: maxBytes, pin: new(atomic.Pointer[pinnedRoot])}
+	g.pinnedRoot() // opens it now; a failure is retried by the first read
+	return g, nil
 }
 
 // Root returns the canonical root directory.
@@ -73,7 +85,11 @@ func (g *FSGrant) MaxBytes() int64 { return g.maxBytes }
 //
 // The path is resolved with symlinks followed and checked against the root,
 // then opened through an [os.Root], which refuses to leave the root even if
-// a symlink is swapped between the check and the open.
+// a symlink is swapped between the check and the open. The root directory
+// is held open; every read first checks that the root's path still names
+// it. A directory replaced since the grant was made is followed while its
+// path stays canonical; a path that now leads elsewhere through a symlink
+// resolves outside the root and is refused.
 func (g *FSGrant) Read(path string, max int64) (*abi.FSReadResponse, error) {
 	const name = abi.CapFSRead
 	if g == nil || g.root == "" {
@@ -89,6 +105,18 @@ func (g *FSGrant) Read(path string, max int64) (*abi.FSReadResponse, error) {
 	if !within(g.root, joined) {
 		return nil, fail(name, abi.StatusOutsideRoot, "%q leaves the root lexically", path)
 	}
+	limit := g.maxBytes
+	if max > 0 && max < limit {
+		limit = max
+	}
+	root := g.pinnedRoot()
+	if root != nil {
+		if rel, st, ok := fastResolve(root, g.root, joined); ok {
+			return readRel(root, rel, path, st, limit)
+		}
+	}
+	// The slow path: resolve the whole absolute path, as a check that knows
+	// nothing of the pinned root would.
 	resolved, err := filepath.EvalSymlinks(joined)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -103,24 +131,79 @@ func (g *FSGrant) Read(path string, max int64) (*abi.FSReadResponse, error) {
 	if err != nil {
 		return nil, fail(name, abi.StatusOutsideRoot, "%q: %v", path, err)
 	}
-	limit := g.maxBytes
-	if max > 0 && max < limit {
-		limit = max
+	if root == nil {
+		if root, err = os.OpenRoot(g.root); err != nil {
+			return nil, fail(name, abi.StatusUpstream, "open root: %v", err)
+		}
+		defer root.Close()
 	}
-	return g.readRel(rel, path, limit)
+	return readRel(root, rel, path, nil, limit)
 }
 
-func (g *FSGrant) readRel(rel, path string, limit int64) (*abi.FSReadResponse, error) {
-	const name = abi.CapFSRead
-	root, err := os.OpenRoot(g.root)
-	if err != nil {
-		return nil, fail(name, abi.StatusUpstream, "open root: %v", err)
+// fastResolve returns joined relative to rootPath, and the file's Lstat,
+// when no component below the root is a symlink: then the lexical path is
+// the resolved one, at one fstatat per component. ok is false for anything
+// else — a symlink, a missing component, the root itself — which the slow
+// path resolves, so that every error reads the same on both paths.
+func fastResolve(root *os.Root, rootPath, joined string) (rel string, st os.FileInfo, ok bool) {
+	rel, err := filepath.Rel(rootPath, joined)
+	if err != nil || rel == "." {
+		return "", nil, false
 	}
-	defer root.Close()
-	// Stat before opening, so that a FIFO or device is never opened.
-	st, err := root.Stat(rel)
+	for i := 0; i <= len(rel); i++ {
+		if i < len(rel) && rel[i] != filepath.Separator {
+			continue
+		}
+		if st, err = root.Lstat(rel[:i]); err != nil || st.Mode()&fs.ModeSymlink != 0 {
+			return "", nil, false
+		}
+	}
+	return rel, st, true
+}
+
+// pinnedRoot returns the root directory held open, when the root's path
+// still names it (one stat). A directory replaced since (removed and
+// created again) is opened and pinned anew if its path is still canonical.
+// nil means neither holds — the path is gone or now leads elsewhere — and
+// the caller takes the slow path.
+func (g *FSGrant) pinnedRoot() *os.Root {
+	if g.pin == nil {
+		return nil
+	}
+	st, err := os.Stat(g.root)
 	if err != nil {
-		return nil, openFailure(path, err)
+		return nil
+	}
+	if p := g.pin.Load(); p != nil && os.SameFile(p.info, st) {
+		return p.dir
+	}
+	if canon, err := filepath.EvalSymlinks(g.root); err != nil || canon != g.root {
+		return nil
+	}
+	dir, err := os.OpenRoot(g.root)
+	if err != nil {
+		return nil
+	}
+	info, err := dir.Stat(".")
+	if err != nil || !os.SameFile(info, st) {
+		dir.Close()
+		return nil
+	}
+	g.pin.Store(&pinnedRoot{dir: dir, info: info})
+	return dir
+}
+
+// readRel reads the regular file at rel under root. st is its Lstat when
+// the caller has it (nil otherwise); for a file that is not a symlink,
+// Lstat and Stat agree.
+func readRel(root *os.Root, rel, path string, st os.FileInfo, limit int64) (*abi.FSReadResponse, error) {
+	const name = abi.CapFSRead
+	// Stat before opening, so that a FIFO or device is never opened.
+	if st == nil {
+		var err error
+		if st, err = root.Stat(rel); err != nil {
+			return nil, openFailure(path, err)
+		}
 	}
 	if !st.Mode().IsRegular() {
 		return nil, fail(name, abi.StatusInvalid, "%q is not a regular file (%s)", path, st.Mode().Type())

@@ -129,3 +129,74 @@ func TestNewFSGrant(t *testing.T) {
 		t.Fatalf("root %s max %d", g.Root(), g.MaxBytes())
 	}
 }
+
+// A root directory replaced after the grant was made is followed while its
+// path stays canonical, and refused once the path leads elsewhere through a
+// symlink, as when every read resolved the whole path.
+func TestFSGrantRootReplaced(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "root")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Mkdir(root, 0o755))
+	must(os.WriteFile(filepath.Join(root, "a.json"), []byte(`old`), 0o644))
+	g, err := NewFSGrant(root, 0)
+	must(err)
+	read := func() (string, error) {
+		resp, err := g.Read("a.json", 0)
+		if err != nil {
+			return "", err
+		}
+		return string(resp.Data), nil
+	}
+	if got, err := read(); err != nil || got != "old" {
+		t.Fatalf("first read = %q, %v", got, err)
+	}
+
+	// rm -rf root && mkdir root: the new directory is read.
+	must(os.RemoveAll(root))
+	must(os.Mkdir(root, 0o755))
+	must(os.WriteFile(filepath.Join(root, "a.json"), []byte(`new`), 0o644))
+	if got, err := read(); err != nil || got != "new" {
+		t.Fatalf("after re-creation = %q, %v", got, err)
+	}
+
+	// The root path becomes a symlink to a directory outside: refused.
+	outside := filepath.Join(base, "outside")
+	must(os.Mkdir(outside, 0o755))
+	must(os.WriteFile(filepath.Join(outside, "a.json"), []byte(`secret`), 0o644))
+	must(os.RemoveAll(root))
+	must(os.Symlink(outside, root))
+	got, err := read()
+	if err == nil || StatusOf(err) != abi.StatusOutsideRoot {
+		t.Fatalf("through a swapped root = %q, %v; want %v", got, err, abi.StatusOutsideRoot)
+	}
+}
+
+// The fast and slow resolution paths answer alike: every path of the tree
+// read with the pinned root and with a grant whose pin never matches.
+func TestFSGrantResolvePathsAgree(t *testing.T) {
+	root := fsTree(t)
+	fast, err := NewFSGrant(root, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow := *fast
+	slow.pin = nil // no pinned root: always the slow path
+	for _, p := range []string{"a.json", "sub/b.json", "sub/../a.json", "big.bin", "link-in", "link-out", "abs-link-out/secret",
+		"dir-link/b.json", "dangling", "pipe", "sub", ".", "missing.json", "sub/missing/x", "a.json/x", "../root/a.json"} {
+		fr, ferr := fast.Read(p, 0)
+		sr, serr := slow.Read(p, 0)
+		if (ferr == nil) != (serr == nil) || (ferr != nil && ferr.Error() != serr.Error()) {
+			t.Errorf("%s: fast error %v, slow error %v", p, ferr, serr)
+			continue
+		}
+		if ferr == nil && (fr.RelPath != sr.RelPath || fr.Size != sr.Size || string(fr.Data) != string(sr.Data) || fr.Error != sr.Error) {
+			t.Errorf("%s: fast %+v, slow %+v", p, fr, sr)
+		}
+	}
+}

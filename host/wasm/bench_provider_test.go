@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,7 +50,11 @@ var builtinEnv = map[string]string{"DEPLOY_ENV": "production", "SECRET": "hunter
 var (
 	envGetQuery    = evidence.Query{ProviderID: "env", CheckID: "get", Params: []byte(`{"key":"DEPLOY_ENV"}`)}
 	timeAfterQuery = evidence.Query{ProviderID: "time", CheckID: "after", Params: []byte(`{"timestamp":1700000000000}`)}
+	jsonPathQuery  = evidence.Query{ProviderID: "json", CheckID: "path", Params: []byte(`{"file":"report.json","jsonpath":"$.summary.failed"}`)}
 )
+
+// benchReport is the report file the json benchmarks read.
+const benchReport = `{"summary":{"passed":120,"failed":0},"coverage":79.5}`
 
 // builtinSpec builds the load spec host/server builds for a built-in.
 func builtinSpec(tb testing.TB, name string) LoadSpec {
@@ -219,6 +225,19 @@ func BenchmarkBuiltinProviderCall(b *testing.B) {
 		timedLoop(b, func() error {
 			res, err := m.Query(ctx, timeAfterQuery, testCtx)
 			return checkValue(res, err, `true`)
+		})
+	})
+	b.Run("json.path/warm", func(b *testing.B) {
+		// The server benchmark's json condition: read a small report under
+		// the granted root and select one value.
+		spec := builtinSpec(b, "json")
+		if err := os.WriteFile(filepath.Join(spec.Grant.FS.Root(), "report.json"), []byte(benchReport), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		m := load(b, spec, builtinOptions())
+		timedLoop(b, func() error {
+			res, err := m.Query(ctx, jsonPathQuery, testCtx)
+			return checkValue(res, err, `0`)
 		})
 	})
 	b.Run("time.after/native", func(b *testing.B) {

@@ -1,1 +1,1 @@
-TvjAspJEtfsyDChusQFy7ad+cUcunFx0LX//QMHzMcDGu+tYaBaS5IQw7++PsHvNrWChIOh2UG0PPD9FW9fECA==
+WbD8FnSF83IExuMCh5vM5mzgafSQmrBBhjc611vjorx3KScHx3Mz6qFSXg6/mcXuY+fGA96TnHzmwdhb3An7AA==

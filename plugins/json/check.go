@@ -109,26 +109,38 @@ func runPath(c *sdk.Call) (*sdk.Result, error) {
 		return errorResult(&failure{code: "file_open_failed", message: "unable to open json file", details: fileDetails(rel)}, ref, anchor), nil
 	}
 
-	ref, anchor := locate(cfg.RootID, rel)
 	if n := uint64(len(got.Data)); n > limit {
+		ref, anchor := locate(cfg.RootID, rel)
 		return errorResult(sizeFailure(rel, limit, min(n, limit+1)), ref, anchor), nil
 	}
-	doc, contentType, f := parseDocument(rel, got.Data, cfg.AllowYAML)
+	if res := cachedResult(cfg, rel, jsonPath, got.Data); res != nil {
+		return res, nil
+	}
+	res := evaluate(cfg, rel, jsonPath, got.Data)
+	rememberResult(cfg, rel, jsonPath, got.Data, res)
+	return res, nil
+}
+
+// evaluate parses data, the contents of the file at rel, and selects
+// jsonPath from it (the whole document when jsonPath is nil).
+func evaluate(cfg config, rel string, jsonPath *string, data []byte) *sdk.Result {
+	ref, anchor := locate(cfg.RootID, rel)
+	doc, contentType, f := parseDocument(rel, data, cfg.AllowYAML)
 	if f != nil {
-		return errorResult(f, ref, anchor), nil
+		return errorResult(f, ref, anchor)
 	}
 	value := doc
 	if jsonPath != nil {
 		matches, err := selectJSONPath(doc, *jsonPath)
 		switch {
 		case err != nil:
-			return errorResult(&failure{code: "invalid_jsonpath", message: "invalid jsonpath", details: jsonPathDetails(*jsonPath)}, ref, anchor), nil
+			return errorResult(&failure{code: "invalid_jsonpath", message: "invalid jsonpath", details: jsonPathDetails(*jsonPath)}, ref, anchor)
 		case len(matches) == 0:
 			return errorResult(&failure{
 				code:    "jsonpath_not_found",
 				message: "jsonpath not found: " + *jsonPath,
 				details: jsonPathDetails(*jsonPath),
-			}, ref, anchor), nil
+			}, ref, anchor)
 		case len(matches) == 1:
 			value = matches[0]
 		default:
@@ -141,11 +153,20 @@ func runPath(c *sdk.Call) (*sdk.Result, error) {
 		RefURI:      ref,
 		Anchor:      anchor,
 		ContentType: contentType,
-	}, nil
+	}
 }
 
 // pathParams extracts params.file and the optional params.jsonpath.
 func pathParams(params json.RawMessage) (file string, jsonPath *string, f *failure) {
+	if p, ok := cachedParams(params); ok {
+		return p.file, p.jsonPath, p.f
+	}
+	file, jsonPath, f = parseParams(params)
+	rememberParams(params, parsedParams{file, jsonPath, f})
+	return file, jsonPath, f
+}
+
+func parseParams(params json.RawMessage) (file string, jsonPath *string, f *failure) {
 	if params == nil {
 		return "", nil, &failure{code: "params_missing", message: "json check requires params"}
 	}

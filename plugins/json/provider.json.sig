@@ -1,1 +1,1 @@
-J2DeMo/C7wCTnzwY1L/VzZw7t4rhAn+5iNIlB+p1A0mka1oNZ/ApmWLMeU/1msJZgBaSJm+2/qgNIFT8Saj8BQ==
+UoL5/6MnJcl4KkZXbQb8zS7vjSnIPu6A+UvdvcFNbDE7UJiOF0qTdbA8eOtp1jW2jxvFPJpVDsslSs2+ecpxCA==
