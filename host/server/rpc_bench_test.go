@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -70,11 +69,11 @@ func BenchmarkRPC(b *testing.B) {
 				if i > 0 && i%100 == 0 {
 					newRun(w)
 				}
-				body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": i, "method": "tools/call", "params": map[string]any{
-					"name": "scenario_next", "arguments": map[string]any{"scenario_id": "bench", "feedback": "summary", "request": map[string]any{
-						"run_id": runs[w], "tenant_id": 1, "namespace_id": 1, "trigger_id": fmt.Sprintf("t-%d", i), "agent_id": "bench",
-						"time": ts(i + 1), "correlation_id": nil}}}})
-				return body
+				// Built without reflection, as a client with a fixed request
+				// shape would: the client shares the server's two cores.
+				return fmt.Appendf(nil, `{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"scenario_next","arguments":`+
+					`{"scenario_id":"bench","feedback":"summary","request":{"run_id":%q,"tenant_id":1,"namespace_id":1,`+
+					`"trigger_id":"t-%d","agent_id":"bench","time":{"kind":"logical","value":%d},"correlation_id":null}}}}`, i, runs[w], i, i+1)
 			})
 		})
 	}
