@@ -16,7 +16,8 @@ const DefaultCacheBytes = 64 << 20
 //
 //   - a Load whose verified blob has the cached checksum skips decoding,
 //     which is most of the cost of a load (the blob is still read and its
-//     checksum recomputed on every Load);
+//     checksum recomputed on every Load), and with a [driver.LatestLoader]
+//     a Load of the cached version does not read the blob at all;
 //   - a Save of the very state a Load of the cached version handed out
 //     encodes only the records appended since (see encodeRun).
 type stateCache struct {
@@ -55,6 +56,24 @@ func (c *stateCache) get(key scenario.RunKey, v driver.Version, sum driver.Check
 	st := e.st.Clone()
 	e.handed = st
 	return st, true
+}
+
+// current returns a private copy of the cached state of key, whatever its
+// version, with that version and checksum, and remembers the copy as
+// handed out.
+func (c *stateCache) current(key scenario.RunKey) (*scenario.RunState, driver.Version, driver.Checksum, bool) {
+	if c.budget <= 0 {
+		return nil, 0, driver.Checksum{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok {
+		return nil, 0, driver.Checksum{}, false
+	}
+	st := e.st.Clone()
+	e.handed = st
+	return st, e.version, e.sum, true
 }
 
 // encoding returns the list encodings of version prev of st's run if st is

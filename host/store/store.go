@@ -85,10 +85,31 @@ func (s *Store) MaxVersions() int { return s.keep }
 // NotFound; DataLoss when the stored bytes fail their checksum or do not
 // decode to the run they are stored under; the driver's codes otherwise.
 func (s *Store) Load(ctx context.Context, key scenario.RunKey) (*scenario.RunState, engine.Version, error) {
+	if ll, ok := s.d.(driver.LatestLoader); ok {
+		// Ask for the blob only if the latest version is not the cached
+		// one. The cached state was verified when it was read or written,
+		// and a stored version never changes.
+		if st, v, sum, ok := s.cache.current(key); ok {
+			rec, unchanged, err := ll.LoadUnlessLatest(ctx, key, v, sum)
+			switch {
+			case err != nil:
+				return nil, 0, err
+			case unchanged:
+				return st, engine.Version(v), nil
+			}
+			return s.loaded(key, rec)
+		}
+	}
 	rec, err := s.d.Load(ctx, key)
 	if err != nil {
 		return nil, 0, err
 	}
+	return s.loaded(key, rec)
+}
+
+// loaded verifies a record read from the driver and returns its state,
+// decoding it unless the cache holds that very version.
+func (s *Store) loaded(key scenario.RunKey, rec driver.Record) (*scenario.RunState, engine.Version, error) {
 	if err := check(key, rec); err != nil {
 		return nil, 0, err
 	}

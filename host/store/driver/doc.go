@@ -47,6 +47,9 @@
 //     string with that order for backends whose indexes compare bytes.
 //   - Close is idempotent and waits for running calls; calls after Close
 //     fail with errcode.Unavailable.
+//   - Optionally, a backend where reading a blob is costly (a database
+//     server) implements [LatestLoader]: the portable layer then asks for
+//     the latest version only when it is not the version it already holds.
 //
 // Implementations must be safe for concurrent use.
 //

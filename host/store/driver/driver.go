@@ -96,6 +96,17 @@ type Spec struct {
 	Checksum   Checksum // as written; for canonical JSON it is the spec hash
 }
 
+// LatestLoader is implemented by backends where reading a run state costs
+// more than asking which version is the latest: a database server that
+// decompresses and transfers every blob it returns. The store uses it to
+// serve a state it already holds, verified, without reading it again.
+type LatestLoader interface {
+	// LoadUnlessLatest is Load, except that when the run's latest version
+	// is v and its stored checksum is sum it returns unchanged = true and
+	// a Record without Blob, the blob neither read nor sent.
+	LoadUnlessLatest(ctx context.Context, key scenario.RunKey, v Version, sum Checksum) (rec Record, unchanged bool, err error)
+}
+
 // Store is a run-state storage backend. See the package documentation for
 // the contract every method follows.
 type Store interface {

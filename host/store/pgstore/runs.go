@@ -39,6 +39,44 @@ func (d *Driver) Load(ctx context.Context, key scenario.RunKey) (driver.Record, 
 	return record(key, latest, blob, sum)
 }
 
+// LoadUnlessLatest implements [driver.LatestLoader]: the same statement as
+// Load, but the server leaves the blob out (neither decompressed nor sent)
+// when the latest version is v with checksum sum.
+func (d *Driver) LoadUnlessLatest(ctx context.Context, key scenario.RunKey, v driver.Version, sum driver.Checksum) (driver.Record, bool, error) {
+	const op = "pgstore: load"
+	if err := d.begin(ctx, op); err != nil {
+		return driver.Record{}, false, err
+	}
+	if v == 0 || v > math.MaxInt64 {
+		rec, err := d.Load(ctx, key)
+		return rec, false, err
+	}
+	var latest int64
+	var blob, stored []byte
+	var same bool
+	err := d.pool.QueryRow(ctx,
+		`SELECT r.latest, v.checksum, COALESCE(r.latest = $2 AND v.checksum = $3, false),
+		        CASE WHEN r.latest = $2 AND v.checksum = $3 THEN NULL ELSE v.blob END
+		 FROM dg_runs r
+		 LEFT JOIN dg_run_versions v ON v.run_key = r.run_key AND v.version = r.latest
+		 WHERE r.run_key = $1`,
+		driver.EncodeKey(key), int64(v), sum[:]).Scan(&latest, &stored, &same, &blob)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return driver.Record{}, false, driver.ErrNotFound
+	}
+	if err != nil {
+		return driver.Record{}, false, d.classify(ctx, op, err)
+	}
+	if stored == nil {
+		return driver.Record{}, false, errcode.New(errcode.DataLoss, "pgstore: run %s: latest version %d is missing", key, latest)
+	}
+	if same {
+		return driver.Record{Key: key, Version: v, Checksum: sum}, true, nil
+	}
+	rec, err := record(key, latest, blob, stored)
+	return rec, false, err
+}
+
 // Get implements [driver.Store].
 func (d *Driver) Get(ctx context.Context, key scenario.RunKey, v driver.Version) (driver.Record, error) {
 	const op = "pgstore: get"
