@@ -33,7 +33,7 @@ type cacheEntry struct {
 	sum     driver.Checksum
 	size    int
 	st      *scenario.RunState // never handed out: callers get clones
-	enc     *encoded           // list encodings of st, or nil
+	enc     *encoded           // where the lists of st lie in its blob, or nil
 	handed  *scenario.RunState // the last copy handed out or saved for this version
 }
 
@@ -95,10 +95,7 @@ func (c *stateCache) encoding(st *scenario.RunState, prev driver.Version) *encod
 // put caches version v of st's run. handed is the copy the caller holds
 // (which must be st's content at version v), or nil.
 func (c *stateCache) put(st *scenario.RunState, v driver.Version, sum driver.Checksum, blobSize int, enc *encoded, handed *scenario.RunState) {
-	size := blobSize
-	if enc != nil {
-		size += enc.size()
-	}
+	size := blobSize // enc, when set, points into that blob
 	if c.budget <= 0 || size > c.budget/4 {
 		c.drop(st.Key())
 		return

@@ -48,20 +48,19 @@ var appendOnly = [numLists]struct {
 
 const numLists = 6
 
-// encoded holds, per append-only list, the canonical encodings of its
-// first lens[i] elements joined by commas (without brackets).
+// encoded locates, in the blob of a version, the canonical encodings of
+// the first lens[i] elements of each append-only list, joined by commas
+// (without brackets): blob[spans[i][0]:spans[i][1]]. The next version
+// copies them from there, so a save copies the run's records once, into
+// its own blob.
 type encoded struct {
-	lists [numLists][]byte
+	blob  []byte // never modified
+	spans [numLists][2]int
 	lens  [numLists]int
 }
 
-func (e *encoded) size() int {
-	n := 0
-	for _, l := range e.lists {
-		n += len(l)
-	}
-	return n
-}
+// list returns the encodings of list i.
+func (e *encoded) list(i int) []byte { return e.blob[e.spans[i][0]:e.spans[i][1]] }
 
 // appendElems appends the canonical encodings of list[from:] to dst,
 // comma-separated (with a leading comma when from > 0).
@@ -79,9 +78,9 @@ func appendElems[T any](dst []byte, list []T, from int) ([]byte, int, error) {
 	return dst, len(list), nil
 }
 
-// encodeRun returns the canonical JSON of st and its list encodings. When
-// prev holds the encodings of a version st was derived from by appending
-// (the caller guarantees it), only the new records are encoded.
+// encodeRun returns the canonical JSON of st and where its lists lie in
+// it. When prev describes a version st was derived from by appending (the
+// caller guarantees it), only the new records are encoded.
 func encodeRun(st *scenario.RunState, prev *encoded) ([]byte, *encoded, error) {
 	skel := *st
 	skel.Triggers, skel.GateEvals, skel.Decisions = nil, nil, nil
@@ -91,43 +90,42 @@ func encodeRun(st *scenario.RunState, prev *encoded) ([]byte, *encoded, error) {
 		return nil, nil, err
 	}
 	next := &encoded{}
+	var parts [numLists][2][]byte // per list: the encodings prev has, the new ones
 	size := len(sk)
 	for i, f := range appendOnly {
-		var body []byte
 		from := 0
 		if prev != nil && prev.lens[i] > 0 {
-			body = append(make([]byte, 0, 2*len(prev.lists[i])+512), prev.lists[i]...)
-			from = prev.lens[i]
+			parts[i][0], from = prev.list(i), prev.lens[i]
 		}
-		body, n, err := f.enc(body, st, from)
+		added, n, err := f.enc(nil, st, from)
 		if err != nil {
 			return nil, nil, err
 		}
 		if n < from {
 			return nil, nil, fmt.Errorf("store: %s shrank from %d to %d records", f.name, from, n)
 		}
-		next.lists[i], next.lens[i] = body, n
-		size += len(body)
+		parts[i][1], next.lens[i] = added, n
+		size += len(parts[i][0]) + len(added)
 	}
-	out, err := splice(sk, next, size)
-	if err != nil {
+	if err := splice(sk, &parts, size, next); err != nil {
 		return nil, nil, err
 	}
-	return out, next, nil
+	return next.blob, next, nil
 }
 
-// splice fills each empty `"name":[]` of the skeleton with its list. In
-// canonical JSON a string's quote is always escaped inside a string, so the
-// byte sequence `"name":[]` can only be the member itself; it must occur
-// exactly once.
-func splice(sk []byte, e *encoded, size int) ([]byte, error) {
+// splice fills each empty `"name":[]` of the skeleton with the parts of
+// its list, into next.blob (of capacity size), and records where each list
+// landed. In canonical JSON a string's quote is always escaped inside a
+// string, so the byte sequence `"name":[]` can only be the member itself;
+// it must occur exactly once.
+func splice(sk []byte, parts *[numLists][2][]byte, size int, next *encoded) error {
 	type hole struct{ at, list int }
 	var holes []hole
 	for i, f := range appendOnly {
 		pat := []byte(`"` + f.name + `":[]`)
 		at := bytes.Index(sk, pat)
 		if at < 0 || bytes.Index(sk[at+len(pat):], pat) >= 0 {
-			return nil, fmt.Errorf("store: run state member %q not found exactly once", f.name)
+			return fmt.Errorf("store: run state member %q not found exactly once", f.name)
 		}
 		holes = append(holes, hole{at + len(pat) - 1, i}) // the position of ']'
 	}
@@ -145,8 +143,12 @@ func splice(sk []byte, e *encoded, size int) ([]byte, error) {
 		h := holes[min]
 		holes = append(holes[:min], holes[min+1:]...)
 		out = append(out, sk[last:h.at]...)
-		out = append(out, e.lists[h.list]...)
+		start := len(out)
+		out = append(out, parts[h.list][0]...)
+		out = append(out, parts[h.list][1]...)
+		next.spans[h.list] = [2]int{start, len(out)}
 		last = h.at
 	}
-	return append(out, sk[last:]...), nil
+	next.blob = append(out, sk[last:]...)
+	return nil
 }
