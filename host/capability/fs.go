@@ -102,7 +102,8 @@ func (g *FSGrant) Read(path string, max int64) (*abi.FSReadResponse, error) {
 		return nil, fail(name, abi.StatusInvalid, "absolute path %q", path)
 	}
 	joined := filepath.Join(g.root, filepath.FromSlash(path))
-	if !within(g.root, joined) {
+	lexical, err := filepath.Rel(g.root, joined)
+	if err != nil || !relWithin(lexical) {
 		return nil, fail(name, abi.StatusOutsideRoot, "%q leaves the root lexically", path)
 	}
 	limit := g.maxBytes
@@ -111,8 +112,8 @@ func (g *FSGrant) Read(path string, max int64) (*abi.FSReadResponse, error) {
 	}
 	root := g.pinnedRoot()
 	if root != nil {
-		if rel, st, ok := fastResolve(root, g.root, joined); ok {
-			return readRel(root, rel, path, st, limit)
+		if st, ok := fastResolve(root, lexical); ok {
+			return readRel(root, lexical, path, st, limit)
 		}
 	}
 	// The slow path: resolve the whole absolute path, as a check that knows
@@ -124,12 +125,9 @@ func (g *FSGrant) Read(path string, max int64) (*abi.FSReadResponse, error) {
 		}
 		return nil, fail(name, abi.StatusUpstream, "%q: %v", path, err)
 	}
-	if !within(g.root, resolved) {
-		return nil, fail(name, abi.StatusOutsideRoot, "%q resolves to %s", path, resolved)
-	}
 	rel, err := filepath.Rel(g.root, resolved)
-	if err != nil {
-		return nil, fail(name, abi.StatusOutsideRoot, "%q: %v", path, err)
+	if err != nil || !relWithin(rel) {
+		return nil, fail(name, abi.StatusOutsideRoot, "%q resolves to %s", path, resolved)
 	}
 	if root == nil {
 		if root, err = os.OpenRoot(g.root); err != nil {
@@ -140,25 +138,28 @@ func (g *FSGrant) Read(path string, max int64) (*abi.FSReadResponse, error) {
 	return readRel(root, rel, path, nil, limit)
 }
 
-// fastResolve returns joined relative to rootPath, and the file's Lstat,
-// when no component below the root is a symlink: then the lexical path is
-// the resolved one, at one fstatat per component. ok is false for anything
-// else — a symlink, a missing component, the root itself — which the slow
-// path resolves, so that every error reads the same on both paths.
-func fastResolve(root *os.Root, rootPath, joined string) (rel string, st os.FileInfo, ok bool) {
-	rel, err := filepath.Rel(rootPath, joined)
-	if err != nil || rel == "." {
-		return "", nil, false
+// fastResolve returns the Lstat of rel, a clean path below the root, when
+// no component of it is a symlink: then rel is already the resolved path,
+// found at one fstatat per component. ok is false for anything else — a
+// symlink, a missing component, the root itself — which the slow path
+// resolves, so that every error reads the same on both paths.
+func fastResolve(root *os.Root, rel string) (st os.FileInfo, ok bool) {
+	if rel == "." {
+		return nil, false
 	}
 	for i := 0; i <= len(rel); i++ {
 		if i < len(rel) && rel[i] != filepath.Separator {
 			continue
 		}
-		if st, err = root.Lstat(rel[:i]); err != nil || st.Mode()&fs.ModeSymlink != 0 {
-			return "", nil, false
+		st, err := root.Lstat(rel[:i])
+		if err != nil || st.Mode()&fs.ModeSymlink != 0 {
+			return nil, false
+		}
+		if i == len(rel) {
+			return st, true
 		}
 	}
-	return rel, st, true
+	return nil, false
 }
 
 // pinnedRoot returns the root directory held open, when the root's path
@@ -240,12 +241,7 @@ func openFailure(path string, err error) error {
 	return fail(abi.CapFSRead, abi.StatusUpstream, "%q: %v", path, err)
 }
 
-// within reports whether p is root or below it. Both must be clean and
-// absolute.
-func within(root, p string) bool {
-	rel, err := filepath.Rel(root, p)
-	if err != nil {
-		return false
-	}
+// relWithin reports whether rel, a path relative to the root, stays below it.
+func relWithin(rel string) bool {
 	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
