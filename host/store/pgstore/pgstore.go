@@ -206,4 +206,7 @@ func (d *Driver) Close() error {
 	return nil
 }
 
-var _ driver.Store = (*Driver)(nil)
+var (
+	_ driver.Store        = (*Driver)(nil)
+	_ driver.LatestLoader = (*Driver)(nil) // the conformance suite checks it only for drivers that have it
+)
