@@ -12,17 +12,17 @@ import (
 // Status is scenario_status. It is not read-only in effect: it appends a
 // tool-call record and saves the run.
 func (e *Engine) Status(ctx context.Context, scenarioID string, req scenario.StatusRequest) (*scenario.Status, error) {
-	return retryConflicts(ctx, e, func() (*scenario.Status, error) { return e.status(ctx, scenarioID, req) })
+	return retryConflicts(ctx, e, func(a *attempt) (*scenario.Status, error) { return e.status(ctx, a, scenarioID, req) })
 }
 
-func (e *Engine) status(ctx context.Context, scenarioID string, req scenario.StatusRequest) (*scenario.Status, error) {
+func (e *Engine) status(ctx context.Context, a *attempt, scenarioID string, req scenario.StatusRequest) (*scenario.Status, error) {
 	if _, err := e.mustSpec(scenarioID); err != nil {
 		return nil, err
 	}
 	key := req.Key()
 	unlock := e.lockRun(key)
 	defer unlock()
-	st, ver, err := e.store.Load(ctx, key)
+	st, ver, err := e.loadRun(ctx, key, a)
 	if err != nil {
 		return nil, runNotFound(key, err)
 	}
@@ -45,9 +45,9 @@ func (e *Engine) status(ctx context.Context, scenarioID string, req scenario.Sta
 		st.Rollback(mark)
 		return nil, err
 	}
-	if _, err := e.store.Save(ctx, st, ver); err != nil {
+	if err := e.saveRun(ctx, st, ver, a); err != nil {
 		st.Rollback(mark)
-		return nil, storeErr(err)
+		return nil, err
 	}
 	return out, nil
 }
@@ -57,17 +57,17 @@ func (e *Engine) status(ctx context.Context, scenarioID string, req scenario.Sta
 // type and payload returns the existing record; anything else is a Conflict,
 // which is also recorded in the tool-call log.
 func (e *Engine) Submit(ctx context.Context, scenarioID string, req scenario.SubmitRequest) (*scenario.SubmitResult, error) {
-	return retryConflicts(ctx, e, func() (*scenario.SubmitResult, error) { return e.submit(ctx, scenarioID, req) })
+	return retryConflicts(ctx, e, func(a *attempt) (*scenario.SubmitResult, error) { return e.submit(ctx, a, scenarioID, req) })
 }
 
-func (e *Engine) submit(ctx context.Context, scenarioID string, req scenario.SubmitRequest) (*scenario.SubmitResult, error) {
+func (e *Engine) submit(ctx context.Context, a *attempt, scenarioID string, req scenario.SubmitRequest) (*scenario.SubmitResult, error) {
 	if _, err := e.mustSpec(scenarioID); err != nil {
 		return nil, err
 	}
 	key := req.Key()
 	unlock := e.lockRun(key)
 	defer unlock()
-	st, ver, err := e.store.Load(ctx, key)
+	st, ver, err := e.loadRun(ctx, key, a)
 	if err != nil {
 		return nil, runNotFound(key, err)
 	}
@@ -80,8 +80,7 @@ func (e *Engine) submit(ctx context.Context, scenarioID string, req scenario.Sub
 		if err := e.recordCall(st, "scenario.submit", &req, resp, tcErr, req.SubmittedAt, req.CorrelationID); err != nil {
 			return err
 		}
-		_, err := e.store.Save(ctx, st, ver)
-		return storeErr(err)
+		return e.saveRun(ctx, st, ver, a)
 	}
 	for i := range st.Submissions {
 		ex := &st.Submissions[i]

@@ -33,6 +33,24 @@ type RunStore interface {
 	Save(ctx context.Context, st *scenario.RunState, prev Version) (Version, error)
 }
 
+// CachedRunStore is a [RunStore] that remembers the last version of a run
+// it read or wrote and can hand it out without asking its backend whether
+// it is still the latest.
+//
+// The engine uses it for calls that save: such a call needs the latest
+// version, and the save itself proves it had it (a save over a version that
+// is no longer the latest fails with Conflict). A call whose cached state
+// was not confirmed by a successful save is discarded, whatever it
+// answered, and runs again from [RunStore.Load]. On a database shared by
+// several servers, this saves each decision a read of the run.
+type CachedRunStore interface {
+	RunStore
+	// LoadCached returns a private copy of the cached state of a run and
+	// its version, or ok false when nothing is cached for it. It does no
+	// I/O; the state may be older than the stored one.
+	LoadCached(key scenario.RunKey) (st *scenario.RunState, v Version, ok bool)
+}
+
 // DispatchPolicy decides whether a packet may be disclosed to a dispatch
 // target. Deny fails the disclosure with "policy denied disclosure"; an
 // error fails it with "policy decision error: <msg>".

@@ -39,12 +39,12 @@ func (e *Engine) Next(ctx context.Context, scenarioID string, req scenario.NextR
 // trigger runs triggerOnce, again from a fresh load when its save lost a
 // race with another engine (see [MaxConflictRetries]).
 func (e *Engine) trigger(ctx context.Context, scenarioID string, ev scenario.TriggerEvent, method string, request any) (*scenario.NextResult, error) {
-	return retryConflicts(ctx, e, func() (*scenario.NextResult, error) {
-		return e.triggerOnce(ctx, scenarioID, ev, method, request)
+	return retryConflicts(ctx, e, func(a *attempt) (*scenario.NextResult, error) {
+		return e.triggerOnce(ctx, a, scenarioID, ev, method, request)
 	})
 }
 
-func (e *Engine) triggerOnce(ctx context.Context, scenarioID string, ev scenario.TriggerEvent, method string, request any) (*scenario.NextResult, error) {
+func (e *Engine) triggerOnce(ctx context.Context, a *attempt, scenarioID string, ev scenario.TriggerEvent, method string, request any) (*scenario.NextResult, error) {
 	c, err := e.mustSpec(scenarioID)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (e *Engine) triggerOnce(ctx context.Context, scenarioID string, ev scenario
 	key := ev.Key()
 	unlock := e.lockRun(key)
 	defer unlock()
-	st, ver, err := e.store.Load(ctx, key)
+	st, ver, err := e.loadRun(ctx, key, a)
 	if err != nil {
 		return nil, runNotFound(key, err)
 	}
@@ -82,8 +82,8 @@ func (e *Engine) triggerOnce(ctx context.Context, scenarioID string, ev scenario
 		if err := e.recordCall(st, method, request, nil, tcErr, ev.Time, ev.CorrelationID); err != nil {
 			return fail(err)
 		}
-		if _, err := e.store.Save(ctx, st, ver); err != nil {
-			return fail(storeErr(err))
+		if err := e.saveRun(ctx, st, ver, a); err != nil {
+			return fail(err)
 		}
 		return nil, controlErr("%s", tcErr.Message)
 	}
@@ -95,8 +95,8 @@ func (e *Engine) triggerOnce(ctx context.Context, scenarioID string, ev scenario
 	if err := e.recordCall(st, method, request, res, nil, ev.Time, ev.CorrelationID); err != nil {
 		return fail(err)
 	}
-	if _, err := e.store.Save(ctx, st, ver); err != nil {
-		return fail(storeErr(err))
+	if err := e.saveRun(ctx, st, ver, a); err != nil {
+		return fail(err)
 	}
 	if e.opts.OnDecision != nil && len(st.Decisions) > mark.Decisions() {
 		d := &st.Decisions[len(st.Decisions)-1]

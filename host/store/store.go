@@ -107,6 +107,15 @@ func (s *Store) Load(ctx context.Context, key scenario.RunKey) (*scenario.RunSta
 	return s.loaded(key, rec)
 }
 
+// LoadCached implements [engine.CachedRunStore]: a private copy of the
+// last version of the run this store read or wrote, if it is cached. The
+// engine uses it for calls that save, whose save fails with Conflict if
+// another server stored a newer version in the meantime.
+func (s *Store) LoadCached(key scenario.RunKey) (*scenario.RunState, engine.Version, bool) {
+	st, v, _, ok := s.cache.current(key)
+	return st, engine.Version(v), ok
+}
+
 // loaded verifies a record read from the driver and returns its state,
 // decoding it unless the cache holds that very version.
 func (s *Store) loaded(key scenario.RunKey, rec driver.Record) (*scenario.RunState, engine.Version, error) {
@@ -289,6 +298,6 @@ func decodeVerified(key scenario.RunKey, rec driver.Record) (*scenario.RunState,
 }
 
 var (
-	_ engine.RunStore  = (*Store)(nil)
-	_ engine.SpecStore = (*Store)(nil)
+	_ engine.CachedRunStore = (*Store)(nil)
+	_ engine.SpecStore      = (*Store)(nil)
 )
