@@ -23,6 +23,18 @@
 // from a state nobody wrote. [Store.Verify] walks every stored version and
 // spec (the CLI's "store verify").
 //
+// # Cache
+//
+// A Store keeps the decoded state of the runs it last read or wrote, keyed
+// by version and checksum. [Store.LoadCached] hands a copy out with no I/O
+// for calls that save (the save's version check confirms it was the
+// latest); [Store.Load] skips decoding when the verified blob is the cached
+// version and, with a [driver.LatestLoader], skips reading the blob. A
+// server that holds a run it wrote itself therefore continues from its own
+// copy of that version even if the stored bytes were damaged since; the
+// damage is reported by the next read that reaches the backend (another
+// replica, a restart, a historical version) and by [Store.Verify].
+//
 // # Durability
 //
 // When Create, Save or PutSpec returns nil the write is durable (backends

@@ -59,6 +59,9 @@ func BenchmarkReplicas(b *testing.B) {
 				if s := b.Elapsed().Seconds(); s > 0 {
 					b.ReportMetric(float64(b.N)/s, "decisions/s")
 				}
+				// Clients work on runs of their own: a save race here would
+				// mean replicas get in each other's way.
+				b.ReportMetric(float64(conflicts(reps)), "conflicts")
 				self, pg, ok := cpu.since(b.N)
 				b.ReportMetric(self, "go-cpu-µs/decision")
 				if ok {
