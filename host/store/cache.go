@@ -18,6 +18,8 @@ const DefaultCacheBytes = 64 << 20
 //     which is most of the cost of a load (the blob is still read and its
 //     checksum recomputed on every Load), and with a [driver.LatestLoader]
 //     a Load of the cached version does not read the blob at all;
+//   - LoadCached hands out a copy with no I/O at all, for calls whose
+//     save checks that the version is still the latest;
 //   - a Save of the very state a Load of the cached version handed out
 //     encodes only the records appended since (see encodeRun).
 type stateCache struct {
